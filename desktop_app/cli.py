@@ -1,0 +1,94 @@
+"""`python -m desktop_app [command]`: with no command the GUI opens; with one, the same core runs
+headless (for scripts, scheduled tasks and support over the phone)."""
+from __future__ import annotations
+
+import argparse
+import contextlib
+import sys
+from pathlib import Path
+from typing import Iterator
+
+from desktop_app import APP_NAME, __version__
+
+# argparse's own words, in Chinese; swapped in only while our parser runs (pytest uses argparse too)
+_ZH = {
+    "usage: ": "用法：",
+    "positional arguments": "位置参数",
+    "options": "选项",
+    "show this help message and exit": "显示本帮助并退出",
+    "the following arguments are required: %s": "缺少必需的参数：%s",
+    "unrecognized arguments: %s": "无法识别的参数：%s",
+    "invalid choice: %(value)r (choose from %(choices)s)": "无效的选项：%(value)r（可选：%(choices)s）",
+    "%(prog)s: error: %(message)s\n": "%(prog)s：错误：%(message)s\n",
+    "expected one argument": "需要一个参数值",
+    "show program's version number and exit": "显示版本号并退出",
+}
+
+
+@contextlib.contextmanager
+def _chinese_argparse() -> Iterator[None]:
+    original = argparse._
+    argparse._ = lambda text: _ZH.get(text, original(text))
+    try:
+        yield
+    finally:
+        argparse._ = original
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m desktop_app",
+        description=f"{APP_NAME} {__version__}：不带命令时打开图形界面；带命令时在命令行中执行同样的工作。")
+    parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}",
+                        help="显示版本号并退出")
+    parser.add_argument("--db", type=Path, metavar="路径", help="使用指定的数据库文件（默认在用户数据目录中）")
+    parser.add_argument("--demo", action="store_true", help="打开演示数据库（不存在时自动生成）")
+    parser.add_argument("--quit-after-shown", action="store_true", help=argparse.SUPPRESS)
+    commands = parser.add_subparsers(dest="command", title="命令（省略时打开图形界面）")
+
+    demo = commands.add_parser("demo", help="生成演示数据库", description="在指定位置生成一个演示县的数据库。")
+    demo.add_argument("--db", type=Path, metavar="路径", required=True, help="新数据库文件的路径（不能已有数据）")
+    demo.add_argument("--seed", type=int, default=None, help="随机种子（相同种子生成相同数据）")
+
+    check = commands.add_parser("check", help="检查数据库", description="完整性检查、数据结构版本和各表行数；"
+                                "正常时退出码为 0，发现问题时为 1。")
+    check.add_argument("--db", type=Path, metavar="路径", required=True, help="要检查的数据库文件")
+    return parser
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    with _chinese_argparse():
+        return build_parser().parse_args(argv)
+
+
+def run_demo(args: argparse.Namespace) -> int:
+    from desktop_app.core.demo import DEMO_SEED, create_demo_database
+    from desktop_app.core.jobs import JobControl
+
+    def show(fraction: float, message: str) -> None:
+        print(f"[{fraction:4.0%}] {message}", flush=True)
+
+    create_demo_database(args.db, JobControl(show), DEMO_SEED if args.seed is None else args.seed)
+    print(f"演示数据库已生成：{args.db}")
+    return 0
+
+
+def run_check(args: argparse.Namespace) -> int:
+    from desktop_app.core.health import check_database
+
+    report = check_database(args.db)
+    print("\n".join(report.lines()))
+    return 0 if report.ok else 1
+
+
+COMMANDS = {"demo": run_demo, "check": run_check}
+
+
+def run_command(args: argparse.Namespace) -> int:
+    from desktop_app.core.errors import AppError
+
+    try:
+        return COMMANDS[args.command](args)
+    except AppError as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return 2

@@ -1,0 +1,122 @@
+"""Numbered schema migrations, kept in `PRAGMA user_version`.
+
+Each step is plain SQL frozen at the time it shipped (models may change later; a migration never does).
+Before upgrading a database that already holds data, a backup copy is taken; each step runs in one
+transaction together with its version bump, so a crash leaves the file at the old or the new version.
+A file written by a newer release is refused rather than guessed at.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from peewee import Database
+
+from desktop_app.core.backup import backup_file, timestamped_name
+from desktop_app.core.errors import DatabaseTooNew
+
+log = logging.getLogger(__name__)
+
+Migration = Callable[[Database], None]
+
+
+def upgrade_to_1(db: Database) -> None:
+    """Settings, units with aliases, unit groups."""
+    statements = [
+        """CREATE TABLE setting (
+            key TEXT NOT NULL PRIMARY KEY,
+            value TEXT NOT NULL,
+            updated_at DATETIME NOT NULL)""",
+        """CREATE TABLE unit (
+            id INTEGER NOT NULL PRIMARY KEY,
+            name TEXT NOT NULL,
+            short_name TEXT NOT NULL DEFAULT '',
+            kind TEXT NOT NULL
+                CHECK (kind IN ('government', 'justice', 'enforcement', 'township', 'other')),
+            parent_id INTEGER REFERENCES unit (id) ON DELETE SET NULL,
+            credit_code TEXT,
+            sort_order INTEGER NOT NULL DEFAULT 0,
+            note TEXT NOT NULL DEFAULT '',
+            retired_on DATE,
+            merged_into_id INTEGER REFERENCES unit (id),
+            created_at DATETIME NOT NULL,
+            updated_at DATETIME NOT NULL)""",
+        "CREATE INDEX unit_parent_id ON unit (parent_id)",
+        "CREATE INDEX unit_merged_into_id ON unit (merged_into_id)",
+        "CREATE UNIQUE INDEX unit_credit_code ON unit (credit_code) WHERE credit_code IS NOT NULL",
+        "CREATE UNIQUE INDEX unit_active_name ON unit (name) WHERE retired_on IS NULL",
+        """CREATE TABLE unit_group (
+            id INTEGER NOT NULL PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE,
+            auto_kind TEXT,
+            note TEXT NOT NULL DEFAULT '',
+            sort_order INTEGER NOT NULL DEFAULT 0,
+            created_at DATETIME NOT NULL,
+            updated_at DATETIME NOT NULL)""",
+        """CREATE TABLE unit_group_member (
+            id INTEGER NOT NULL PRIMARY KEY,
+            group_id INTEGER NOT NULL REFERENCES unit_group (id) ON DELETE CASCADE,
+            unit_id INTEGER NOT NULL REFERENCES unit (id) ON DELETE CASCADE)""",
+        "CREATE UNIQUE INDEX unit_group_member_group_id_unit_id ON unit_group_member (group_id, unit_id)",
+        "CREATE INDEX unit_group_member_unit_id ON unit_group_member (unit_id)",
+        """CREATE TABLE name_alias (
+            id INTEGER NOT NULL PRIMARY KEY,
+            alias TEXT NOT NULL,
+            match_key TEXT NOT NULL UNIQUE,
+            unit_id INTEGER REFERENCES unit (id) ON DELETE CASCADE,
+            group_id INTEGER REFERENCES unit_group (id) ON DELETE CASCADE,
+            CHECK ((unit_id IS NULL) <> (group_id IS NULL)))""",
+        "CREATE INDEX name_alias_unit_id ON name_alias (unit_id)",
+        "CREATE INDEX name_alias_group_id ON name_alias (group_id)",
+    ]
+    for sql in statements:
+        db.execute_sql(sql)
+
+
+MIGRATIONS: list[Migration] = [upgrade_to_1]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+@dataclass
+class MigrationResult:
+    from_version: int
+    to_version: int
+    backup_path: Path | None = None
+
+    @property
+    def upgraded(self) -> bool:
+        return self.to_version != self.from_version
+
+
+def schema_version(db: Database) -> int:
+    return db.execute_sql("PRAGMA user_version").fetchone()[0]
+
+
+def migrate(db: Database, backup_dir: Path | None, steps: list[Migration] | None = None) -> MigrationResult:
+    """Bring the open database up to len(steps); refuse a newer file; back up before touching data."""
+    steps = MIGRATIONS if steps is None else steps
+    target = len(steps)
+    current = schema_version(db)
+    if current > target:
+        raise DatabaseTooNew(
+            f"该数据库由更新版本的软件创建（数据结构版本 {current}，本软件支持到 {target}）。"
+            "为避免损坏数据，本软件不能打开它，请升级软件后再试。"
+        )
+    result = MigrationResult(current, current)
+    if current == target:
+        return result
+    if current > 0 and backup_dir is not None:
+        db_path = Path(db.database)
+        result.backup_path = backup_file(
+            db_path, Path(backup_dir) / timestamped_name(db_path, f"升级前v{current}")
+        )
+        log.info("migration backup written to %s", result.backup_path)
+    for number in range(current + 1, target + 1):
+        with db.atomic():
+            steps[number - 1](db)
+            db.execute_sql(f"PRAGMA user_version = {number:d}")
+        log.info("database migrated to schema version %d", number)
+        result.to_version = number
+    return result
