@@ -1,0 +1,150 @@
+"""The main window: navigation on the left, one page per area, the database in the status bar."""
+from __future__ import annotations
+
+import sys
+
+from PySide6.QtCore import QProcess, Qt
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QMainWindow,
+    QMessageBox,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_app import APP_NAME, __version__
+from desktop_app.core.migrations import SCHEMA_VERSION
+from desktop_app.core.session import Session
+from desktop_app.core.settings import get_setting
+from desktop_app.ui.data_bus import DataBus
+from desktop_app.ui.pages.dashboard_page import DashboardPage
+from desktop_app.ui.pages.pending_page import PendingPage
+from desktop_app.ui.pages.settings_page import SettingsPage
+from desktop_app.ui.pages.units_page import UnitsPage
+
+PAGES = [
+    ("dashboard", "工作台"),
+    ("tasks", "任务清单"),
+    ("personnel", "执法人员与证件"),
+    ("training", "培训学时"),
+    ("reports", "报表中心"),
+    ("units", "单位管理"),
+    ("settings", "设置"),
+]
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, session: Session, is_demo: bool = False) -> None:
+        super().__init__()
+        self.session = session
+        self.is_demo = is_demo
+        self.bus = DataBus(self)
+        self.pages: dict[str, QWidget] = {}
+        self._build()
+        self.bus.changed.connect(self._on_data_changed)
+        self._update_title()
+        self.resize(1200, 760)
+
+    def _build(self) -> None:
+        central = QWidget()
+        layout = QHBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        side = QWidget()
+        side.setFixedWidth(200)
+        side_layout = QVBoxLayout(side)
+        side_layout.setContentsMargins(0, 0, 0, 0)
+        side_layout.setSpacing(0)
+        title = QLabel(APP_NAME)
+        title.setObjectName("appTitle")
+        self.subtitle = QLabel()
+        self.subtitle.setObjectName("appSubtitle")
+        side_layout.addWidget(title)
+        side_layout.addWidget(self.subtitle)
+        if self.is_demo:
+            badge = QLabel("演示数据库")
+            badge.setObjectName("demoBadge")
+            side_layout.addWidget(badge)
+        self.navigation = QListWidget()
+        self.navigation.setObjectName("navigation")
+        side_layout.addWidget(self.navigation, 1)
+        self.stack = QStackedWidget()
+        for key, label in PAGES:
+            page = self._make_page(key)
+            self.pages[key] = page
+            self.stack.addWidget(page)
+            self.navigation.addItem(label)
+        self.navigation.currentRowChanged.connect(self.stack.setCurrentIndex)
+        self.navigation.setCurrentRow(0)
+        content = QWidget()
+        content_layout = QVBoxLayout(content)
+        content_layout.setContentsMargins(16, 12, 16, 12)
+        content_layout.addWidget(self.stack)
+        layout.addWidget(side)
+        layout.addWidget(content, 1)
+        self.setCentralWidget(central)
+        self.statusBar().addPermanentWidget(QLabel(f"数据库：{self.session.path}"))
+        self._build_menu()
+
+    def _make_page(self, key: str) -> QWidget:
+        if key == "dashboard":
+            page = DashboardPage()
+            page.navigate.connect(self.show_page)
+            page.open_demo_requested.connect(self.open_demo)
+            return page
+        if key == "units":
+            return UnitsPage(self.bus)
+        if key == "settings":
+            return SettingsPage(self.bus)
+        return PendingPage(key)
+
+    def _build_menu(self) -> None:
+        file_menu = self.menuBar().addMenu("文件(&F)")
+        demo = QAction("打开演示数据库", self)
+        demo.triggered.connect(self.open_demo)
+        file_menu.addAction(demo)
+        quit_action = QAction("退出(&X)", self)
+        quit_action.triggered.connect(self.close)
+        file_menu.addAction(quit_action)
+        help_menu = self.menuBar().addMenu("帮助(&H)")
+        about = QAction("关于", self)
+        about.triggered.connect(self.show_about)
+        help_menu.addAction(about)
+
+    def show_page(self, key: str) -> None:
+        self.navigation.setCurrentRow([k for k, _ in PAGES].index(key))
+
+    def current_page_key(self) -> str:
+        return PAGES[self.stack.currentIndex()][0]
+
+    def _on_data_changed(self, topics: frozenset) -> None:
+        for page in self.pages.values():
+            refresh = getattr(page, "refresh", None)
+            if refresh is not None:
+                refresh()
+        if "settings" in topics:
+            self._update_title()
+
+    def _update_title(self) -> None:
+        bureau = get_setting("bureau_name") or get_setting("county_name")
+        self.subtitle.setText(bureau or "尚未设置单位名称")
+        suffix = "（演示数据库）" if self.is_demo else ""
+        self.setWindowTitle(f"{APP_NAME}{' — ' + bureau if bureau else ''}{suffix}")
+
+    def open_demo(self) -> None:
+        """The demo opens in its own window and process, so the clerk's database is never touched."""
+        if self.is_demo:
+            QMessageBox.information(self, "演示数据库", "当前打开的就是演示数据库。")
+            return
+        args = ["--demo"] if getattr(sys, "frozen", False) else ["-m", "desktop_app", "--demo"]
+        if not QProcess.startDetached(sys.executable, args):
+            QMessageBox.warning(self, "演示数据库", "无法启动演示窗口。")
+
+    def show_about(self) -> None:
+        QMessageBox.about(self, f"关于{APP_NAME}",
+                          f"<b>{APP_NAME}</b> {__version__}<br>提升行政执法质量三年行动离线台账<br>"
+                          f"数据结构版本 {SCHEMA_VERSION}<br>数据库：{self.session.path}")

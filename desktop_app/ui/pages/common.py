@@ -1,0 +1,61 @@
+"""Small building blocks shared by pages: titles, empty states, cards."""
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFrame, QLabel, QPushButton, QVBoxLayout, QWidget
+
+
+def page_title(text: str, subtitle: str = "") -> QWidget:
+    box = QWidget()
+    layout = QVBoxLayout(box)
+    layout.setContentsMargins(0, 0, 0, 4)
+    title = QLabel(text)
+    title.setObjectName("pageTitle")
+    layout.addWidget(title)
+    if subtitle:
+        sub = QLabel(subtitle)
+        sub.setObjectName("pageSubtitle")
+        sub.setWordWrap(True)
+        layout.addWidget(sub)
+    return box
+
+
+class Card(QFrame):
+    """A titled panel on the dashboard."""
+
+    def __init__(self, title: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("card")
+        self.layout_ = QVBoxLayout(self)
+        heading = QLabel(title)
+        heading.setObjectName("cardTitle")
+        self.layout_.addWidget(heading)
+        self.body = QLabel()
+        self.body.setWordWrap(True)
+        self.body.setTextFormat(Qt.RichText)
+        self.body.setAlignment(Qt.AlignTop | Qt.AlignLeft)
+        self.layout_.addWidget(self.body, 1)
+
+    def add_button(self, text: str) -> QPushButton:
+        button = QPushButton(text)
+        self.layout_.addWidget(button, 0, Qt.AlignLeft)
+        return button
+
+
+class EmptyState(QWidget):
+    """The honest state of a page whose data does not exist yet: what it will hold and how to get there."""
+
+    def __init__(self, title: str, explanation: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        layout.addStretch(1)
+        heading = QLabel(title)
+        heading.setObjectName("emptyTitle")
+        heading.setAlignment(Qt.AlignCenter)
+        layout.addWidget(heading)
+        text = QLabel(explanation)
+        text.setObjectName("emptyText")
+        text.setWordWrap(True)
+        text.setAlignment(Qt.AlignCenter)
+        layout.addWidget(text)
+        layout.addStretch(2)

@@ -1,0 +1,68 @@
+"""工作台: what the database holds today, and what to do next. Only real figures, never placeholders."""
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QGridLayout, QVBoxLayout, QWidget
+
+from desktop_app.core.models import UNIT_KINDS, UnitGroup
+from desktop_app.core.settings import all_settings
+from desktop_app.core.units import count_units
+from desktop_app.ui.pages.common import Card, page_title
+from desktop_app.ui.pages.pending_page import PENDING
+
+
+class DashboardPage(QWidget):
+    navigate = Signal(str)  # page key
+    open_demo_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        self.title = page_title("工作台")
+        layout.addWidget(self.title)
+        grid = QGridLayout()
+        grid.setSpacing(12)
+        layout.addLayout(grid)
+        layout.addStretch(1)
+
+        self.basics = Card("基本信息")
+        self.basics.add_button("打开设置").clicked.connect(lambda: self.navigate.emit("settings"))
+        self.units = Card("单位与分组")
+        self.units.add_button("单位管理").clicked.connect(lambda: self.navigate.emit("units"))
+        self.demo_button = self.units.add_button("打开演示数据库看看")
+        self.demo_button.clicked.connect(self.open_demo_requested)
+        grid.addWidget(self.basics, 0, 0)
+        grid.addWidget(self.units, 0, 1)
+        self.pending_cards = {}
+        for position, key in enumerate(("tasks", "personnel", "training")):
+            title, state, _ = PENDING[key]
+            card = Card(title)
+            card.body.setText(f"<span style='color:#888'>{state}</span>")
+            card.add_button(f"前往{title}").clicked.connect(lambda _=False, k=key: self.navigate.emit(k))
+            self.pending_cards[key] = card
+            grid.addWidget(card, 1 + position // 2, position % 2)
+        self.refresh()
+
+    def refresh(self) -> None:
+        settings = all_settings()
+        county, bureau = settings["county_name"], settings["bureau_name"]
+        missing = "<b style='color:#c0392b'>未填写</b>"
+        lines = [f"县（市、区）：{county or missing}",
+                 f"司法局：{bureau or missing}",
+                 f"工作年度：{settings['current_year']} 年",
+                 f"培训学时下限：{settings['annual_training_hours']:g} 学时/人/年；"
+                 f"法制审核人员不少于 {settings['legal_review_ratio']:g}%"]
+        if not county or not bureau:
+            lines.append("<span style='color:#c0392b'>请先在“设置”中填写本县区和司法局名称，报表抬头和单位识别要用到。</span>")
+        self.basics.body.setText("<br>".join(lines))
+
+        counts = count_units()
+        total = sum(counts.values())
+        groups = UnitGroup.select().count()
+        if total == 0:
+            self.units.body.setText("还没有登记任何单位。可在“单位管理”中逐个新增或批量添加（粘贴名单或导入 Excel），"
+                                    "也可以先打开演示数据库，看看一个县的完整样子。")
+        else:
+            parts = "、".join(f"{label} {counts[kind]} 个" for kind, label in UNIT_KINDS.items() if counts[kind])
+            self.units.body.setText(f"在用单位 <b>{total}</b> 个：{parts}。<br>单位分组 <b>{groups}</b> 个。")
+        self.demo_button.setVisible(total == 0)

@@ -1,0 +1,1 @@
+"""QAbstractTableModels over rows the core returns (lists of dataclasses), sorted in Python."""
