@@ -103,6 +103,7 @@ def _build_row(line: int, cells: dict[str, str], column: Callable[[int, str], st
     except ValidationError as exc:
         row.errors.append(f"{column(line, 'kind')}：{exc}")
     if cells.get("credit_code", "").strip():
+        data.credit_code = cells["credit_code"].strip()
         try:
             data.credit_code = validate_credit_code(cells["credit_code"])
         except ValidationError as exc:

@@ -55,6 +55,7 @@ class BulkAddDialog(QDialog):
         self.model = BulkPreviewModel(self)
         self.table = QTableView()
         self.table.setModel(self.model)
+        self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
         self.table.horizontalHeader().setStretchLastSection(True)
         layout.addWidget(self.table, 1)

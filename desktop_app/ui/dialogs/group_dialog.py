@@ -19,6 +19,8 @@ from desktop_app.core.unit_groups import (
 from desktop_app.core.units import active_units
 from desktop_app.ui.dialogs.form_dialog import FormDialog, split_names
 
+CHOSEN_ROLE = Qt.UserRole + 1
+
 
 class GroupDialog(FormDialog):
     def __init__(self, parent: QWidget | None = None, group_id: int | None = None) -> None:
@@ -66,13 +68,20 @@ class GroupDialog(FormDialog):
             item.setCheckState(Qt.Checked if item.data(Qt.UserRole) in chosen else Qt.Unchecked)
 
     def _mark_automatic(self) -> None:
-        """Units the rule already includes are shown checked and disabled."""
+        """Units the rule already includes are shown checked and disabled; the clerk's own choice for
+        them is remembered and comes back if the rule changes."""
         auto_kind = self.auto_combo.currentData()
         for row in range(self.members.count()):
             item = self.members.item(row)
             automatic = auto_kind is not None and self.unit_kinds[item.data(Qt.UserRole)] == auto_kind
-            flags = item.flags() & ~Qt.ItemIsEnabled if automatic else item.flags() | Qt.ItemIsEnabled
-            item.setFlags(flags)
+            was_automatic = not item.flags() & Qt.ItemIsEnabled
+            if automatic and not was_automatic:
+                item.setData(CHOSEN_ROLE, item.checkState())
+                item.setCheckState(Qt.Checked)
+                item.setFlags(item.flags() & ~Qt.ItemIsEnabled)
+            elif not automatic and was_automatic:
+                item.setCheckState(item.data(CHOSEN_ROLE) or Qt.Unchecked)
+                item.setFlags(item.flags() | Qt.ItemIsEnabled)
             item.setToolTip("已按成员规则自动包含" if automatic else "")
 
     def chosen_ids(self) -> list[int]:

@@ -27,9 +27,10 @@ class MergeDialog(FormDialog):
         explanation.setWordWrap(True)
         self.form.addRow("被合并（撤销）的单位", self.remove_combo)
         self.form.addRow("保留的单位", self.keep_combo)
-        self.form.addRow(explanation)
+        explanation.setObjectName("hintLabel")
+        explanation.setMinimumWidth(520)  # lets the wrapped label claim its height before first show
+        self.outer.insertWidget(1, explanation)
         self.buttons.button(self.buttons.StandardButton.Ok).setText("合并")
-        self.resize(560, 0)
 
     def save(self) -> None:
         keep_id, remove_id = self.keep_combo.currentData(), self.remove_combo.currentData()
