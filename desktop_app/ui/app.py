@@ -70,14 +70,14 @@ def resolve_db_path(args: argparse.Namespace) -> tuple[Path, bool]:
     return (args.db or paths.default_db_path()), False
 
 
-def ensure_demo(path: Path) -> None:
-    """Create the demo county on first use (about 0.2 s, so no progress dialog is needed)."""
-    from desktop_app.core.demo import create_demo_database
-    from desktop_app.core.health import check_database
+def ensure_demo() -> None:
+    """Fill the (open) demo database on first use; about 0.2 s, so no progress dialog is needed."""
+    from desktop_app.core.models import Unit
 
-    report = check_database(path) if path.exists() else None
-    if report is None or not report.counts.get("unit"):
-        create_demo_database(path)
+    if not Unit.select().exists():
+        from desktop_app.core.demo import populate_demo
+
+        populate_demo()
 
 
 def run_gui(args: argparse.Namespace) -> int:
@@ -91,12 +91,12 @@ def run_gui(args: argparse.Namespace) -> int:
     from desktop_app.core.session import open_session
 
     try:
-        if is_demo:
-            ensure_demo(db_path)
         session = open_session(db_path)
     except DatabaseError as exc:
         QMessageBox.critical(None, APP_NAME, exc.message)
         return 1
+    if is_demo:
+        ensure_demo()
     if session.migration.backup_path:
         log.info("upgraded %s; backup at %s", db_path, session.migration.backup_path)
     from desktop_app.ui.main_window import MainWindow

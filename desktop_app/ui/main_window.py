@@ -23,8 +23,6 @@ from desktop_app.core.settings import get_setting
 from desktop_app.ui.data_bus import DataBus
 from desktop_app.ui.pages.dashboard_page import DashboardPage
 from desktop_app.ui.pages.pending_page import PendingPage
-from desktop_app.ui.pages.settings_page import SettingsPage
-from desktop_app.ui.pages.units_page import UnitsPage
 
 PAGES = [
     ("dashboard", "工作台"),
@@ -74,11 +72,9 @@ class MainWindow(QMainWindow):
         side_layout.addWidget(self.navigation, 1)
         self.stack = QStackedWidget()
         for key, label in PAGES:
-            page = self._make_page(key)
-            self.pages[key] = page
-            self.stack.addWidget(page)
+            self.stack.addWidget(QWidget())  # built on first visit: start-up builds only 工作台
             self.navigation.addItem(label)
-        self.navigation.currentRowChanged.connect(self.stack.setCurrentIndex)
+        self.navigation.currentRowChanged.connect(self._show_row)
         self.navigation.setCurrentRow(0)
         content = QWidget()
         content_layout = QVBoxLayout(content)
@@ -90,15 +86,38 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(QLabel(f"数据库：{self.session.path}"))
         self._build_menu()
 
+    def _show_row(self, row: int) -> None:
+        key = PAGES[row][0]
+        if key not in self.pages:
+            page = self._make_page(key)
+            self.pages[key] = page
+            placeholder = self.stack.widget(row)
+            self.stack.insertWidget(row, page)
+            self.stack.removeWidget(placeholder)
+            placeholder.deleteLater()
+        self.stack.setCurrentIndex(row)
+
+    def page(self, key: str) -> QWidget:
+        """The page for `key`, built if it has not been shown yet."""
+        if key not in self.pages:
+            current = self.navigation.currentRow()
+            self._show_row([k for k, _ in PAGES].index(key))
+            self.stack.setCurrentIndex(current)
+        return self.pages[key]
+
     def _make_page(self, key: str) -> QWidget:
         if key == "dashboard":
             page = DashboardPage()
             page.navigate.connect(self.show_page)
             page.open_demo_requested.connect(self.open_demo)
             return page
-        if key == "units":
+        if key == "units":  # page modules load on first visit, keeping start-up short
+            from desktop_app.ui.pages.units_page import UnitsPage
+
             return UnitsPage(self.bus)
         if key == "settings":
+            from desktop_app.ui.pages.settings_page import SettingsPage
+
             return SettingsPage(self.bus)
         return PendingPage(key)
 

@@ -1,0 +1,1 @@
+"""Benchmarks, run as modules from the repository root: `python -m benchmarks.cold_start`. See README.md here."""
