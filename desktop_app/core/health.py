@@ -9,6 +9,7 @@ import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from desktop_app.core.db import SQLITE_HEADER
 from desktop_app.core.migrations import SCHEMA_VERSION
 from desktop_app.core.models import ALL_MODELS
 
@@ -52,7 +53,10 @@ def check_database(path: Path) -> CheckReport:
     try:
         _inspect(conn, report)
     except sqlite3.DatabaseError as exc:
-        report.problems.append(f"文件不是有效的数据库或已严重损坏（{exc}）。")
+        with path.open("rb") as handle:
+            is_sqlite = handle.read(len(SQLITE_HEADER)) == SQLITE_HEADER
+        report.problems.append(f"数据库文件已损坏，无法完成检查（{exc}）。请从备份恢复。" if is_sqlite
+                               else "这不是本软件的数据库文件（文件头不符）。")
     finally:
         conn.close()
     return report

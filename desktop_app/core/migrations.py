@@ -90,6 +90,11 @@ class MigrationResult:
         return self.to_version != self.from_version
 
 
+def too_new_message(found: int, supported: int) -> str:
+    return (f"该数据库由更新版本的软件创建（数据结构版本 {found}，本软件支持到 {supported}）。"
+            "为避免损坏数据，本软件不能打开它，请升级软件后再试。")
+
+
 def schema_version(db: Database) -> int:
     return db.execute_sql("PRAGMA user_version").fetchone()[0]
 
@@ -100,10 +105,7 @@ def migrate(db: Database, backup_dir: Path | None, steps: list[Migration] | None
     target = len(steps)
     current = schema_version(db)
     if current > target:
-        raise DatabaseTooNew(
-            f"该数据库由更新版本的软件创建（数据结构版本 {current}，本软件支持到 {target}）。"
-            "为避免损坏数据，本软件不能打开它，请升级软件后再试。"
-        )
+        raise DatabaseTooNew(too_new_message(current, target))
     result = MigrationResult(current, current)
     if current == target:
         return result

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -103,6 +104,8 @@ def parse_setting(key: str, raw: Any) -> Any:
             number = float(text.rstrip("%％"))
         except ValueError:
             raise ValidationError(f"“{d.label}”应为数字，现为“{text}”。", key) from None
+        if not math.isfinite(number):  # float() accepts "nan" and "1e999"
+            raise ValidationError(f"“{d.label}”应为数字，现为“{text}”。", key)
         if d.kind == "int":
             if number != int(number):
                 raise ValidationError(f"“{d.label}”应为整数，现为“{text}”。", key)

@@ -12,7 +12,7 @@ from desktop_app.core import name_index
 from desktop_app.core.credit_code import validate_credit_code
 from desktop_app.core.db import db
 from desktop_app.core.errors import AppError, ValidationError
-from desktop_app.core.models import UNIT_KINDS, UnitGroup
+from desktop_app.core.models import UNIT_KINDS, Unit, UnitGroup
 from desktop_app.core.tabular import column_letter, read_xlsx_rows
 from desktop_app.core.text_norm import clean_display, match_key
 from desktop_app.core.unit_groups import GroupInput, explicit_member_ids, update_group
@@ -68,12 +68,12 @@ class BulkPreview:
 
 
 def guess_kind(name: str) -> str:
-    if "人民政府" in name and not name.endswith(("办公室", "办")):
-        return "justice" if "司法" in name else "government"
-    if name.endswith("司法局"):
-        return "justice"
     if re.search(r"(乡|镇|街道|街道办事处)(人民政府)?$", name):
         return "township"
+    if name.endswith("人民政府"):
+        return "government"
+    if name.endswith("司法局"):
+        return "justice"
     if re.search(r"(局|分局|大队|支队|中队|执法队|监督所|管理所|管理站|管理处)$", name):
         return "enforcement"
     return "other"
@@ -89,45 +89,84 @@ def parse_kind(text: str, name: str) -> str:
     raise ValidationError(f"类别“{text}”无法识别，可填：{'、'.join(UNIT_KINDS.values())}。", "kind")
 
 
-def _build_row(line: int, cells: dict[str, str], column: Callable[[int, str], str],
-               seen: dict[str, int]) -> PreviewRow:
-    name = clean_display(cells.get("name", ""))
-    data = UnitInput(name=name, kind="other", short_name=cells.get("short_name", ""),
-                     aliases=[a for a in _SPLIT.split(cells.get("aliases", "")) if a.strip()])
-    row = PreviewRow(line, data, groups=[g for g in _SPLIT.split(cells.get("groups", "")) if g.strip()])
-    if not name:
-        row.errors.append(f"{column(line, 'name')}：单位名称为空。")
-        return row
-    try:
-        data.kind = parse_kind(cells.get("kind", ""), name)
-    except ValidationError as exc:
-        row.errors.append(f"{column(line, 'kind')}：{exc}")
-    if cells.get("credit_code", "").strip():
-        data.credit_code = cells["credit_code"].strip()
-        try:
-            data.credit_code = validate_credit_code(cells["credit_code"])
-        except ValidationError as exc:
-            row.errors.append(f"{column(line, 'credit_code')}：{exc}")
-    key = match_key(name)
-    if key in seen:
-        row.skip_reason = f"与第 {seen[key]} 行重复"
-    else:
-        seen[key] = line
-        for match in name_index.resolve(name):
-            if match.kind == "unit" and match.via != "省略县区名" or match.kind == "group":
+class _RowChecker:
+    """Validates preview rows against the register and against the rows before them, so that whatever
+    the preview calls new is exactly what the commit can add (the index is built once per preview)."""
+
+    def __init__(self, column: Callable[[int, str], str]) -> None:
+        self.column = column
+        self.index = name_index.build_index()
+        self.codes = {code: name for code, name in Unit.select(Unit.credit_code, Unit.name)
+                      .where(Unit.credit_code.is_null(False)).tuples()}
+        self.groups = {match_key(g.name) for g in UnitGroup.select()}
+        self.rows_by_name: dict[str, int] = {}
+        self.names_in_list: dict[str, int] = {}  # short names and aliases of earlier rows
+
+    def build(self, line: int, cells: dict[str, str]) -> PreviewRow:
+        name = clean_display(cells.get("name", ""))
+        data = UnitInput(name=name, kind="other", short_name=clean_display(cells.get("short_name", "")),
+                         aliases=[a.strip() for a in _SPLIT.split(cells.get("aliases", "")) if a.strip()])
+        row = PreviewRow(line, data, groups=[g.strip() for g in _SPLIT.split(cells.get("groups", "")) if g.strip()])
+        if not name:
+            row.errors.append(f"{self.column(line, 'name')}：单位名称为空。")
+            return row
+        key = match_key(name)
+        if key in self.rows_by_name:
+            row.skip_reason = f"与第 {self.rows_by_name[key]} 行重复"
+            return row
+        self.rows_by_name[key] = line
+        for match in self.index.get(key, []):
+            if match.via != "省略县区名":
                 row.skip_reason = f"已存在（{match.label}）"
-                break
-    known_groups = {match_key(g.name) for g in UnitGroup.select()}
-    for group in row.groups:
-        if match_key(group) not in known_groups:
-            row.errors.append(f"{column(line, 'groups')}：分组“{group}”不存在，请先在“分组”中建立。")
-    return row
+                return row
+        try:
+            data.kind = parse_kind(cells.get("kind", ""), name)
+        except ValidationError as exc:
+            row.errors.append(f"{self.column(line, 'kind')}：{exc}")
+        self._check_code(row, cells.get("credit_code", ""))
+        self._check_other_names(row)
+        for group in row.groups:
+            if match_key(group) not in self.groups:
+                row.errors.append(f"{self.column(line, 'groups')}：分组“{group}”不存在，请先在“分组”中建立。")
+        return row
+
+    def _check_code(self, row: PreviewRow, raw: str) -> None:
+        if not raw.strip():
+            return
+        row.data.credit_code = raw.strip()
+        where = self.column(row.line, "credit_code")
+        try:
+            code = validate_credit_code(raw)
+        except ValidationError as exc:
+            row.errors.append(f"{where}：{exc}")
+            return
+        row.data.credit_code = code
+        if code in self.codes:
+            row.errors.append(f"{where}：统一社会信用代码 {code} 已属于“{self.codes[code]}”。")
+        else:
+            self.codes[code] = f"第 {row.line} 行的{row.data.name}"
+
+    def _check_other_names(self, row: PreviewRow) -> None:
+        for field_name, names in (("short_name", [row.data.short_name]), ("aliases", row.data.aliases)):
+            for other in names:
+                key = match_key(other)
+                if not key or key == match_key(row.data.name):
+                    continue
+                taken = [m for m in self.index.get(key, []) if m.via != "省略县区名"]
+                where = self.column(row.line, field_name)
+                if taken:
+                    row.errors.append(f"{where}：“{other}”已用作{taken[0].label}的{taken[0].via}。")
+                elif key in self.names_in_list or key in self.rows_by_name:
+                    first = self.names_in_list.get(key) or self.rows_by_name[key]
+                    row.errors.append(f"{where}：“{other}”与第 {first} 行重复。")
+                else:
+                    self.names_in_list[key] = row.line
 
 
 def preview_from_text(text: str) -> BulkPreview:
     """One unit per line; columns separated by tabs (as Excel copies them) in PASTE_ORDER."""
     rows: list[PreviewRow] = []
-    seen: dict[str, int] = {}
+    checker = _RowChecker(lambda n, k: f"第 {n} 行“{COLUMN_LABELS[k]}”")
     for number, raw in enumerate(text.splitlines(), start=1):
         if not raw.strip():
             continue
@@ -135,7 +174,7 @@ def preview_from_text(text: str) -> BulkPreview:
         if number == 1 and match_key(parts[0]) in {match_key(h) for h in HEADERS["name"]}:
             continue  # a header row copied along with the data
         cells = {key: parts[i].strip() for i, key in enumerate(PASTE_ORDER) if i < len(parts)}
-        rows.append(_build_row(number, cells, lambda n, k: f"第 {n} 行“{COLUMN_LABELS[k]}”", seen))
+        rows.append(checker.build(number, cells))
     return BulkPreview("粘贴的列表", rows)
 
 
@@ -163,14 +202,14 @@ def preview_from_xlsx(path: Path) -> BulkPreview:
         letter = column_letter(mapping[key]) if key in mapping else "?"
         return f"“{path.name}”第 {line} 行 {letter} 列（{COLUMN_LABELS[key]}）"
 
-    seen: dict[str, int] = {}
+    checker = _RowChecker(column)
     preview_rows = []
     for index in range(header_index + 1, len(rows)):
         row = rows[index]
         if not any(row):
             continue
         cells = {key: (row[col] if col < len(row) else "") for key, col in mapping.items()}
-        preview_rows.append(_build_row(index + 1, cells, column, seen))
+        preview_rows.append(checker.build(index + 1, cells))
     return BulkPreview(path.name, preview_rows)
 
 

@@ -150,10 +150,11 @@ def restore_unit(unit_id: int) -> Unit:
         unit = get_unit(unit_id)
         if unit.merged_into_id:
             raise ValidationError(f"“{unit.name}”已并入“{unit.merged_into.name}”，不能恢复。")
-        clash = Unit.get_or_none((Unit.retired_on.is_null()) & (Unit.id != unit_id)
-                                 & (fn.lower(Unit.name) == unit.name.lower()))
-        if clash:
-            raise ValidationError(f"已有同名在用单位“{clash.name}”，不能恢复。")
+        try:
+            names = [unit.name, unit.short_name, *(a.alias for a in unit.aliases)]
+            name_index.check_names_free(names, unit_id=unit_id)
+        except ValidationError as exc:
+            raise ValidationError(f"不能恢复“{unit.name}”：{exc.message}") from None
         Unit.update(retired_on=None, updated_at=now()).where(Unit.id == unit_id).execute()
     return get_unit(unit_id)
 
