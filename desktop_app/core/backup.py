@@ -6,13 +6,15 @@ import os
 import sqlite3
 from pathlib import Path
 
+from desktop_app.core.db import connect_readonly
+
 
 def backup_file(source: Path, dest: Path) -> Path:
     """Copy `source` to `dest` page by page through the backup API; `dest` appears only when complete."""
     dest = Path(dest)
     dest.parent.mkdir(parents=True, exist_ok=True)
     partial = dest.with_name(dest.name + ".part")
-    src = sqlite3.connect(f"file:{Path(source).as_posix()}?mode=ro", uri=True)
+    src = connect_readonly(source)
     try:
         out = sqlite3.connect(partial)
         try:

@@ -27,6 +27,12 @@ PRAGMAS = {
 SQLITE_HEADER = b"SQLite format 3\x00"
 
 
+def connect_readonly(path: Path) -> sqlite3.Connection:
+    """A read-only standard-library connection; the URI is percent-encoded so that paths with 中文, spaces,
+    '#' or '%' (common on Windows desktops and USB sticks) open correctly."""
+    return sqlite3.connect(Path(path).resolve().as_uri() + "?mode=ro", uri=True)
+
+
 def assert_sqlite_file(path: Path) -> None:
     """Refuse a file that exists but is not an SQLite database, before SQLite reports it obscurely."""
     path = Path(path)

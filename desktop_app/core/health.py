@@ -9,7 +9,7 @@ import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from desktop_app.core.db import SQLITE_HEADER
+from desktop_app.core.db import SQLITE_HEADER, connect_readonly
 from desktop_app.core.migrations import SCHEMA_VERSION
 from desktop_app.core.models import ALL_MODELS
 
@@ -46,7 +46,7 @@ def check_database(path: Path) -> CheckReport:
         report.problems.append("文件不存在。")
         return report
     try:
-        conn = sqlite3.connect(f"file:{path.resolve().as_posix()}?mode=ro", uri=True)
+        conn = connect_readonly(path)
     except sqlite3.Error as exc:
         report.problems.append(f"无法打开：{exc}")
         return report

@@ -46,7 +46,7 @@ def _refuse_newer(path: Path) -> None:
         return
     dbmod.assert_sqlite_file(path)
     try:
-        conn = sqlite3.connect(f"file:{path.as_posix()}?mode=ro", uri=True)
+        conn = dbmod.connect_readonly(path)
         try:
             version = conn.execute("PRAGMA user_version").fetchone()[0]
         finally:
