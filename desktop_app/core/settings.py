@@ -84,6 +84,11 @@ def get_setting(key: str) -> Any:
     return default_value(key) if value is None else value
 
 
+def stored_settings() -> dict[str, Any]:
+    """Only what the clerk has saved (a setting never saved follows its default, even a moving one)."""
+    return {row.key: json.loads(row.value) for row in Setting.select()}
+
+
 def all_settings() -> dict[str, Any]:
     stored = {row.key: json.loads(row.value) for row in Setting.select()}
     return {d.key: stored[d.key] if stored.get(d.key) is not None else default_value(d.key) for d in SETTINGS}

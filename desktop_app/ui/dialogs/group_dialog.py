@@ -60,12 +60,13 @@ class GroupDialog(FormDialog):
         group = get_group(group_id)
         self.name_edit.setText(group.name)
         self.aliases_edit.setText("、".join(a.alias for a in group.aliases))
-        self.auto_combo.setCurrentIndex(max(0, self.auto_combo.findData(group.auto_kind)))
         self.note_edit.setText(group.note)
         chosen = set(explicit_member_ids(group_id))
         for row in range(self.members.count()):
             item = self.members.item(row)
             item.setCheckState(Qt.Checked if item.data(Qt.UserRole) in chosen else Qt.Unchecked)
+        # after the check states: changing the rule re-marks the automatic members
+        self.auto_combo.setCurrentIndex(max(0, self.auto_combo.findData(group.auto_kind)))
 
     def _mark_automatic(self) -> None:
         """Units the rule already includes are shown checked and disabled; the clerk's own choice for

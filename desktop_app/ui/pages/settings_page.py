@@ -15,7 +15,15 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.core.errors import ValidationError
-from desktop_app.core.settings import SECTIONS, SETTINGS, all_settings, default_value, format_setting, set_settings
+from desktop_app.core.settings import (
+    BY_KEY,
+    SECTIONS,
+    SETTINGS,
+    default_value,
+    format_setting,
+    set_settings,
+    stored_settings,
+)
 from desktop_app.ui.data_bus import DataBus
 from desktop_app.ui.pages.common import page_title
 
@@ -71,9 +79,11 @@ class SettingsPage(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
-        values = all_settings()
+        stored = stored_settings()
         for key, edit in self.edits.items():
-            edit.setText(format_setting(key, values[key]))
+            # a default that moves (the working year) stays blank until the clerk fixes it
+            value = stored.get(key, BY_KEY[key].default)
+            edit.setText(format_setting(key, value))
             _set_property(edit, "invalid", False)
         self.message.hide()
 

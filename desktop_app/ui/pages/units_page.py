@@ -100,11 +100,9 @@ class UnitsTab(QWidget):
         self.refresh()
 
     def _sort_by(self, column: int) -> None:
-        header = self.table.horizontalHeader()
-        order = Qt.DescendingOrder if header.sortIndicatorOrder() == Qt.AscendingOrder else Qt.AscendingOrder
+        header = self.table.horizontalHeader()  # the header has already flipped its indicator
         header.setSortIndicatorShown(True)
-        header.setSortIndicator(column, order)
-        self.model.sort(column, order)
+        self.model.sort(column, header.sortIndicatorOrder())
 
     def refresh(self) -> None:
         rows = list_units(self.show_retired.isChecked(), self.kind_filter.currentData(), self.search.text())
