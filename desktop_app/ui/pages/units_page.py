@@ -1,7 +1,6 @@
 """单位管理: the organisation tree (单位) and the named groups task lists use (分组)."""
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
