@@ -9,6 +9,7 @@ import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from desktop_app.core.audit import CHAIN_COLUMNS, verify_rows
 from desktop_app.core.db import SQLITE_HEADER, connect_readonly
 from desktop_app.core.migrations import SCHEMA_VERSION
 from desktop_app.core.models import ALL_MODELS
@@ -79,6 +80,9 @@ def _inspect(conn: sqlite3.Connection, report: CheckReport) -> None:
         "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%' ORDER BY name")]
     for table in tables:
         report.counts[table] = conn.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]
+    if "audit_log" in tables:
+        chain = verify_rows(conn.execute(f"SELECT {CHAIN_COLUMNS} FROM audit_log ORDER BY id"))
+        (report.notes if chain.ok else report.problems).append(chain.message())
     if version == SCHEMA_VERSION:
         missing = [m._meta.table_name for m in ALL_MODELS if m._meta.table_name not in tables]
         if missing:

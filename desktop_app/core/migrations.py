@@ -75,7 +75,33 @@ def upgrade_to_1(db: Database) -> None:
         db.execute_sql(sql)
 
 
-MIGRATIONS: list[Migration] = [upgrade_to_1]
+def upgrade_to_2(db: Database) -> None:
+    """Append-only audit trail, hash-chained; triggers refuse edits from inside SQLite."""
+    statements = [
+        """CREATE TABLE audit_log (
+            id INTEGER NOT NULL PRIMARY KEY,
+            at DATETIME NOT NULL,
+            actor TEXT NOT NULL,
+            action TEXT NOT NULL CHECK (action IN ('create', 'update', 'delete')),
+            entity TEXT NOT NULL,
+            entity_id INTEGER,
+            unit_id INTEGER,
+            summary TEXT NOT NULL DEFAULT '',
+            changes TEXT NOT NULL,
+            prev_hash TEXT NOT NULL,
+            hash TEXT NOT NULL)""",
+        "CREATE INDEX audit_log_entity ON audit_log (entity, entity_id)",
+        "CREATE INDEX audit_log_unit_id ON audit_log (unit_id)",
+        """CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+           BEGIN SELECT RAISE(ABORT, '操作记录只能追加，不能修改'); END""",
+        """CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+           BEGIN SELECT RAISE(ABORT, '操作记录只能追加，不能删除'); END""",
+    ]
+    for sql in statements:
+        db.execute_sql(sql)
+
+
+MIGRATIONS: list[Migration] = [upgrade_to_1, upgrade_to_2]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -98,4 +98,19 @@ class NameAlias(BaseModel):
     group = ForeignKeyField(UnitGroup, null=True, backref="aliases", on_delete="CASCADE")
 
 
-ALL_MODELS: list[type[BaseModel]] = [Setting, Unit, UnitGroup, UnitGroupMember, NameAlias]
+class AuditLog(BaseModel):
+    """One create/update/delete done through the services; rows are never changed (see audit.py)."""
+
+    at = DateTimeField()
+    actor = CharField()
+    action = CharField()
+    entity = CharField()
+    entity_id = IntegerField(null=True)
+    unit_id = IntegerField(null=True)  # the unit the change concerns, kept even after the unit goes
+    summary = TextField(default="")
+    changes = TextField()  # JSON {field: [before, after]}
+    prev_hash = CharField()
+    hash = CharField()
+
+
+ALL_MODELS: list[type[BaseModel]] = [Setting, Unit, UnitGroup, UnitGroupMember, NameAlias, AuditLog]

@@ -28,7 +28,7 @@ class SettingDef:
     choices: tuple[str, ...] = field(default_factory=tuple)
 
 
-SECTIONS = ("基本信息", "公文格式", "考核阈值", "预警提前量", "培训学时")
+SECTIONS = ("基本信息", "公文格式", "考核阈值", "预警提前量", "培训学时", "备份")
 
 SETTINGS: tuple[SettingDef, ...] = (
     SettingDef("county_name", "县（市、区）名称", "基本信息", "text", "",
@@ -36,6 +36,8 @@ SETTINGS: tuple[SettingDef, ...] = (
     SettingDef("bureau_name", "司法局名称", "基本信息", "text", "", "如：红寺堡区司法局"),
     SettingDef("current_year", "当前工作年度", "基本信息", "int", None,
                "统计、报表默认使用的年度；留空即取当年。", 2000, 2100),
+    SettingDef("operator_name", "经办人", "基本信息", "text", "",
+               "写入操作记录的经办人姓名；留空则使用电脑的登录用户名。"),
     SettingDef("issuing_authority", "发文机关", "公文格式", "text", "",
                "报表落款与版记中的发文机关全称，如：吴忠市红寺堡区司法局"),
     SettingDef("doc_number_prefix", "文号机关代字", "公文格式", "text", "",
@@ -57,6 +59,10 @@ SETTINGS: tuple[SettingDef, ...] = (
                "全国为 2024-06-30；部分方案要求更早（如红寺堡区为 2024-06-15）。"),
     SettingDef("hours_per_day", "脱产培训 1 天折合学时", "培训学时", "float", 6.0, "", 0.5, 24),
     SettingDef("hours_per_half_day", "脱产培训半天折合学时", "培训学时", "float", 3.0, "", 0.5, 12),
+    SettingDef("backup_keep_daily", "保留每日备份（天）", "备份", "int", 7,
+               "自动备份按“最近若干天每天一份、若干周每周一份、若干月每月一份”保留，其余自动删除。", 1, 365),
+    SettingDef("backup_keep_weekly", "保留每周备份（周）", "备份", "int", 4, "", 0, 104),
+    SettingDef("backup_keep_monthly", "保留每月备份（月）", "备份", "int", 12, "", 0, 120),
 )
 
 BY_KEY = {definition.key: definition for definition in SETTINGS}
@@ -140,21 +146,28 @@ def _check_range(d: SettingDef, number: float) -> None:
 
 
 def set_setting(key: str, raw: Any) -> Any:
-    value = parse_setting(key, raw)
-    (Setting.insert(key=key, value=json.dumps(value, ensure_ascii=False), updated_at=now())
-     .on_conflict_replace().execute())
-    return value
+    return set_settings({key: raw})[key]
 
 
 def set_settings(values: dict[str, Any]) -> dict[str, Any]:
-    """Validate every value first, then store them all in one transaction (all or nothing)."""
-    parsed = {key: parse_setting(key, raw) for key, raw in values.items()}
+    """Validate every value first, then store them all in one transaction (all or nothing); the audit
+    trail gets one entry listing every setting that changed."""
+    from desktop_app.core import audit
     from desktop_app.core.db import db
 
+    parsed = {key: parse_setting(key, raw) for key, raw in values.items()}
     with db.atomic():
-        for key, value in parsed.items():
+        stored = stored_settings()
+        # a value equal to what is in force now (stored, or the default) is not written: an unsaved
+        # setting keeps following its default
+        current = {k: stored[k] if k in stored else BY_KEY[k].default for k in parsed}
+        changed = {k: v for k, v in parsed.items() if current[k] != v}
+        for key, value in changed.items():
             (Setting.insert(key=key, value=json.dumps(value, ensure_ascii=False), updated_at=now())
              .on_conflict_replace().execute())
+        before = {BY_KEY[k].label: current[k] for k in changed}
+        after = {BY_KEY[k].label: v for k, v in changed.items()}
+        audit.record("update", "setting", None, before, after, "设置")
     return parsed
 
 

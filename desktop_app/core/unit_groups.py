@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from desktop_app.core import name_index
+from desktop_app.core import audit, name_index
 from desktop_app.core.db import db
 from desktop_app.core.errors import NotFound, ValidationError
 from desktop_app.core.models import UNIT_KINDS, NameAlias, Unit, UnitGroup, UnitGroupMember, now
@@ -70,19 +70,34 @@ def _save(group: UnitGroup | None, data: GroupInput) -> UnitGroup:
     return group
 
 
+def group_snapshot(group_id: int) -> dict:
+    group = get_group(group_id)
+    members = Unit.select(Unit.name).where(Unit.id.in_(explicit_member_ids(group_id))).order_by(Unit.name)
+    return {"名称": group.name, "成员规则": UNIT_KINDS.get(group.auto_kind or "", "逐个指定"),
+            "指定成员": [u.name for u in members], "别名": sorted(a.alias for a in group.aliases),
+            "备注": group.note}
+
+
 def create_group(data: GroupInput) -> UnitGroup:
     with db.atomic():
-        return _save(None, data)
+        group = _save(None, data)
+        audit.record("create", "unit_group", group.id, None, group_snapshot(group.id), group.name)
+    return group
 
 
 def update_group(group_id: int, data: GroupInput) -> UnitGroup:
     with db.atomic():
-        return _save(get_group(group_id), data)
+        before = group_snapshot(group_id)
+        group = _save(get_group(group_id), data)
+        audit.record("update", "unit_group", group_id, before, group_snapshot(group_id), group.name)
+    return group
 
 
 def delete_group(group_id: int) -> None:
     with db.atomic():
+        before = group_snapshot(group_id)
         get_group(group_id).delete_instance()
+        audit.record("delete", "unit_group", group_id, before, None, before["名称"])
 
 
 def explicit_member_ids(group_id: int) -> list[int]:

@@ -17,7 +17,7 @@ from desktop_app.core.db import db
 from desktop_app.core.errors import ValidationError
 from desktop_app.core.models import NameAlias, Unit, now
 from desktop_app.core.text_norm import match_key
-from desktop_app.core.units import get_unit
+from desktop_app.core.units import audit_unit, get_unit, unit_snapshot
 
 
 @dataclass
@@ -70,6 +70,7 @@ def merge_units(keep_id: int, remove_id: int, on: dt.date | None = None) -> Merg
                 raise ValidationError(f"“{keep.name}”是“{remove.name}”的下级单位，请先调整上级单位再合并。")
             node = node.parent
         report = MergeReport(keep.name, remove.name)
+        before_keep, before_remove = unit_snapshot(keep_id), unit_snapshot(remove_id)
         for fk, model in Unit._meta.backrefs.items():
             label = model._meta.table_name if fk.name != "merged_into" else "unit(merged_into)"
             dropped = _drop_duplicates(fk, keep_id, remove_id)
@@ -86,6 +87,8 @@ def merge_units(keep_id: int, remove_id: int, on: dt.date | None = None) -> Merg
             code = remove.credit_code
             Unit.update(credit_code=None).where(Unit.id == remove_id).execute()
             Unit.update(credit_code=code).where(Unit.id == keep_id).execute()
+        audit_unit("update", remove_id, before_remove)
+        audit_unit("update", keep_id, before_keep)
     return report
 
 

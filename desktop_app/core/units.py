@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from peewee import fn
 
-from desktop_app.core import name_index
+from desktop_app.core import audit, name_index
 from desktop_app.core.credit_code import validate_credit_code
 from desktop_app.core.db import db
 from desktop_app.core.errors import NotFound, ValidationError
@@ -112,23 +112,41 @@ def _write_aliases(unit: Unit, aliases: list[str]) -> None:
         NameAlias.create(alias=alias, match_key=key, unit=unit)
 
 
+def unit_snapshot(unit_id: int) -> dict:
+    """The unit as the audit trail shows it: Chinese field names, names instead of ids."""
+    unit = get_unit(unit_id)
+    return {
+        "全称": unit.name, "简称": unit.short_name, "类别": unit.kind_label,
+        "上级单位": unit.parent.name if unit.parent_id else "", "统一社会信用代码": unit.credit_code or "",
+        "别名": sorted(a.alias for a in unit.aliases), "排序号": unit.sort_order, "备注": unit.note,
+        "撤销日期": unit.retired_on, "并入": unit.merged_into.name if unit.merged_into_id else "",
+    }
+
+
+def audit_unit(action: str, unit_id: int, before: dict | None) -> None:
+    after = unit_snapshot(unit_id)
+    audit.record(action, "unit", unit_id, before, after, after["全称"], unit_id)
+
+
 def create_unit(data: UnitInput) -> Unit:
     with db.atomic():
         values = _clean(data, None)
         aliases = values.pop("aliases")
         unit = Unit.create(**values)
         _write_aliases(unit, aliases)
+        audit_unit("create", unit.id, None)
     return unit
 
 
 def update_unit(unit_id: int, data: UnitInput) -> Unit:
     with db.atomic():
-        unit = get_unit(unit_id)
+        before = unit_snapshot(unit_id)
         values = _clean(data, unit_id)
         aliases = values.pop("aliases")
         Unit.update(**values, updated_at=now()).where(Unit.id == unit_id).execute()
         unit = get_unit(unit_id)
         _write_aliases(unit, aliases)
+        audit_unit("update", unit_id, before)
     return unit
 
 
@@ -141,7 +159,9 @@ def retire_unit(unit_id: int, on: dt.date | None = None) -> Unit:
         children = [c.name for c in unit.children if c.is_active]
         if children:
             raise ValidationError(f"“{unit.name}”下还有在用的下级单位：{'、'.join(children)}。请先调整它们的上级单位。")
+        before = unit_snapshot(unit_id)
         Unit.update(retired_on=on or dt.date.today(), updated_at=now()).where(Unit.id == unit_id).execute()
+        audit_unit("update", unit_id, before)
     return get_unit(unit_id)
 
 
@@ -155,7 +175,9 @@ def restore_unit(unit_id: int) -> Unit:
             name_index.check_names_free(names, unit_id=unit_id)
         except ValidationError as exc:
             raise ValidationError(f"不能恢复“{unit.name}”：{exc.message}") from None
+        before = unit_snapshot(unit_id)
         Unit.update(retired_on=None, updated_at=now()).where(Unit.id == unit_id).execute()
+        audit_unit("update", unit_id, before)
     return get_unit(unit_id)
 
 
