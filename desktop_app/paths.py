@@ -54,3 +54,9 @@ def resource_path(*parts: str) -> Path:
     base = getattr(sys, "_MEIPASS", None)
     root = Path(base) if base else Path(__file__).resolve().parent.parent
     return root.joinpath(*parts)
+
+
+def attachments_dir_for(db_path: Path) -> Path:
+    """Evidence files (scans, photos) that belong to a database; included in its full backups."""
+    path = Path(db_path).resolve()
+    return path.parent / f"{path.stem}_附件"

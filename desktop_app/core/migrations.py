@@ -14,7 +14,6 @@ from typing import Callable
 
 from peewee import Database
 
-from desktop_app.core.backup import backup_file, timestamped_name
 from desktop_app.core.errors import DatabaseTooNew
 
 log = logging.getLogger(__name__)
@@ -136,10 +135,9 @@ def migrate(db: Database, backup_dir: Path | None, steps: list[Migration] | None
     if current == target:
         return result
     if current > 0 and backup_dir is not None:
-        db_path = Path(db.database)
-        result.backup_path = backup_file(
-            db_path, Path(backup_dir) / timestamped_name(db_path, f"升级前v{current}")
-        )
+        from desktop_app.core.backup import create_backup
+
+        result.backup_path = create_backup(Path(db.database), Path(backup_dir), f"升级前v{current}")
         log.info("migration backup written to %s", result.backup_path)
     for number in range(current + 1, target + 1):
         with db.atomic():

@@ -220,6 +220,9 @@ def commit_preview(preview: BulkPreview, skip_invalid: bool = False) -> int:
         raise AppError(f"有 {preview.error_count} 行存在错误，请修改后再导入，或选择跳过有错误的行。")
     groups = {match_key(g.name): g for g in UnitGroup.select()}
     added = 0
+    from desktop_app.core.session import backup_open_database
+
+    backup_open_database("导入前")
     with db.atomic():
         for row in preview.rows:
             if not row.ok:

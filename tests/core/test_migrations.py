@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from desktop_app.core import db as dbmod
+from desktop_app.core.backup import verify_backup
 from desktop_app.core.errors import DatabaseTooNew
 from desktop_app.core.migrations import MIGRATIONS, SCHEMA_VERSION, migrate, schema_version
 from desktop_app.core.models import ALL_MODELS
@@ -81,7 +82,7 @@ def _add_remark_column(db) -> None:
     db.execute_sql("ALTER TABLE unit ADD COLUMN remark TEXT NOT NULL DEFAULT ''")
 
 
-def test_upgrade_of_a_database_with_data_is_backed_up_first(demo_session, counts):
+def test_upgrade_of_a_database_with_data_is_backed_up_first(demo_session, counts, tmp_path):
     path = demo_session.path
     before = {t: dbmod.db.execute_sql(f'SELECT count(*) FROM "{t}"').fetchone()[0]
               for t in (m._meta.table_name for m in ALL_MODELS)}
@@ -94,14 +95,17 @@ def test_upgrade_of_a_database_with_data_is_backed_up_first(demo_session, counts
     assert backup is not None and backup.is_file()
     assert backup.parent == backup_dir_for(path)
     assert list(backup.parent.glob("*.part")) == []
-    conn = sqlite3.connect(backup)
+    extracted = tmp_path / "from-backup.sqlite"
+    info = verify_backup(backup, extract_db_to=extracted)  # hashes, integrity_check, schema not newer
+    assert info.schema_version == SCHEMA_VERSION and info.reason.startswith("升级前")
+    conn = sqlite3.connect(extracted)
     try:
         assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
         assert "remark" not in {r[1] for r in conn.execute("PRAGMA table_info(unit)")}
-        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     finally:
         conn.close()
-    assert counts(backup) == before
+    assert counts(extracted) == before
+    assert {t: n for t, n in info.counts.items() if t in before} == before
     assert before["unit"] > 0
 
 
