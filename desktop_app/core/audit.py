@@ -42,12 +42,17 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def _is_empty(value: Any) -> bool:
+    return value is None or value == "" or value == []
+
+
 def diff(before: dict | None, after: dict | None) -> dict[str, list]:
+    """Changed fields in the snapshot's own order; empty and absent count as the same."""
     before, after = before or {}, after or {}
     changes = {}
-    for key in sorted(set(before) | set(after)):
+    for key in list(after) + [k for k in before if k not in after]:
         old, new = _plain(before.get(key)), _plain(after.get(key))
-        if old != new:
+        if old != new and not (_is_empty(old) and _is_empty(new)):
             changes[key] = [old, new]
     return changes
 
@@ -70,7 +75,7 @@ def record(action: str, entity: str, entity_id: int | None, before: dict | None 
     prev_hash = last.hash if last else GENESIS
     at = dt.datetime.now().strftime("%Y-%m-%d %H:%M:%S")  # exactly as SQLite will hand it back
     actor = current_actor()
-    changes_json = json.dumps(changes, ensure_ascii=False, sort_keys=True)
+    changes_json = json.dumps(changes, ensure_ascii=False)
     digest = entry_hash(prev_hash, at, actor, action, entity, entity_id, unit_id, summary, changes_json)
     return AuditLog.create(at=at, actor=actor, action=action, entity=entity, entity_id=entity_id,
                            unit_id=unit_id, summary=summary, changes=changes_json, prev_hash=prev_hash,
@@ -119,20 +124,25 @@ def verify_chain() -> ChainReport:
     return verify_rows(cursor)
 
 
-def describe_changes(changes_json: str) -> str:
-    """“名称：旧 → 新；简称：… ” for the list and the export."""
+def describe_changes(changes_json: str, action: str = "update") -> str:
+    """“简称：旧 → 新；…” for updates; just the values for a creation or deletion."""
     try:
         changes = json.loads(changes_json)
     except ValueError:
         return changes_json
     parts = []
     for field, (old, new) in changes.items():
-        parts.append(f"{field}：{_show(old)} → {_show(new)}")
+        if action == "create":
+            parts.append(f"{field}：{_show(new)}")
+        elif action == "delete":
+            parts.append(f"{field}：{_show(old)}")
+        else:
+            parts.append(f"{field}：{_show(old)} → {_show(new)}")
     return "；".join(parts)
 
 
 def _show(value: Any) -> str:
-    if value is None or value == "" or value == []:
+    if _is_empty(value):
         return "（空）"
     if isinstance(value, list):
         return "、".join(str(v) for v in value)

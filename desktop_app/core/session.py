@@ -7,7 +7,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from desktop_app.core import db as dbmod
-from desktop_app.core.backup import BackupInfo, create_backup, has_backup_today, restore_files, rotate, verify_backup
+from desktop_app.core.backup import (
+    BackupInfo,
+    create_backup,
+    has_backup_today,
+    list_backups,
+    restore_files,
+    rotate,
+    verify_backup,
+)
 from desktop_app.core.errors import DatabaseTooNew
 from desktop_app.core.lock import DatabaseLock
 from desktop_app.core.migrations import SCHEMA_VERSION, MigrationResult, migrate, too_new_message
@@ -40,6 +48,15 @@ class Session:
         if to_dir is None:
             rotate_with_settings(self.backup_dir)
         return path
+
+    def exit_backup(self) -> Path | None:
+        """Back up on exit unless nothing was written since the newest backup."""
+        newest = list_backups(self.backup_dir)
+        files = [self.path, Path(str(self.path) + "-wal")]
+        changed = max(f.stat().st_mtime for f in files if f.exists())
+        if newest and newest[0].created_at.timestamp() >= changed:
+            return None
+        return self.backup("退出")
 
     def daily_backup_if_due(self) -> Path | None:
         return None if has_backup_today(self.backup_dir) else self.backup("每日")

@@ -103,6 +103,8 @@ def run_gui(args: argparse.Namespace) -> int:
 
     window = MainWindow(session, is_demo)
     window.show()
+    if not args.quit_after_shown:
+        QTimer.singleShot(0, window.start_background_work)
     log.info("main window shown after %.3f s", time.perf_counter() - started)
     if args.quit_after_shown:
         QTimer.singleShot(0, app.quit)

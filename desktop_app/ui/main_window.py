@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import sys
 
-from PySide6.QtCore import QProcess
+import logging
+
+from PySide6.QtCore import QProcess, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -24,6 +26,8 @@ from desktop_app.ui.data_bus import DataBus
 from desktop_app.ui.pages.dashboard_page import DashboardPage
 from desktop_app.ui.pages.pending_page import PendingPage
 
+log = logging.getLogger(__name__)
+
 PAGES = [
     ("dashboard", "工作台"),
     ("tasks", "任务清单"),
@@ -31,6 +35,7 @@ PAGES = [
     ("training", "培训学时"),
     ("reports", "报表中心"),
     ("units", "单位管理"),
+    ("data", "数据与备份"),
     ("settings", "设置"),
 ]
 
@@ -115,6 +120,10 @@ class MainWindow(QMainWindow):
             from desktop_app.ui.pages.units_page import UnitsPage
 
             return UnitsPage(self.bus)
+        if key == "data":
+            from desktop_app.ui.pages.data_page import DataPage
+
+            return DataPage(self.session, self.bus)
         if key == "settings":
             from desktop_app.ui.pages.settings_page import SettingsPage
 
@@ -123,6 +132,9 @@ class MainWindow(QMainWindow):
 
     def _build_menu(self) -> None:
         file_menu = self.menuBar().addMenu("文件(&F)")
+        backups = QAction("备份与恢复…", self)
+        backups.triggered.connect(lambda: self.show_page("data"))
+        file_menu.addAction(backups)
         demo = QAction("打开演示数据库", self)
         demo.triggered.connect(self.open_demo)
         file_menu.addAction(demo)
@@ -133,6 +145,27 @@ class MainWindow(QMainWindow):
         about = QAction("关于", self)
         about.triggered.connect(self.show_about)
         help_menu.addAction(about)
+
+    def start_background_work(self) -> None:
+        """After the window is shown: the day's first backup, off the GUI thread."""
+        from desktop_app.ui.worker import run_job
+
+        run_job(self, "正在进行每日备份…", lambda control: self.session.daily_backup_if_due(),
+                lambda path: path and self.bus.notify("backups"),
+                lambda exc: log.warning("daily backup failed: %s", exc))
+
+    def closeEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        """A backup on the way out when anything changed since the last one."""
+        from PySide6.QtWidgets import QApplication
+
+        QApplication.setOverrideCursor(Qt.WaitCursor)
+        try:
+            self.session.exit_backup()
+        except Exception as exc:  # never keep the clerk from closing; the failure is logged
+            log.warning("exit backup failed: %s", exc)
+        finally:
+            QApplication.restoreOverrideCursor()
+        super().closeEvent(event)
 
     def show_page(self, key: str) -> None:
         self.navigation.setCurrentRow([k for k, _ in PAGES].index(key))

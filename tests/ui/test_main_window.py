@@ -11,8 +11,8 @@ from desktop_app.core.units import count_units
 from desktop_app.ui.app import create_application, load_translations
 from desktop_app.ui.pages.pending_page import PendingPage
 
-NAVIGATION = ["工作台", "任务清单", "执法人员与证件", "培训学时", "报表中心", "单位管理", "设置"]
-KEYS = ["dashboard", "tasks", "personnel", "training", "reports", "units", "settings"]
+NAVIGATION = ["工作台", "任务清单", "执法人员与证件", "培训学时", "报表中心", "单位管理", "数据与备份", "设置"]
+KEYS = ["dashboard", "tasks", "personnel", "training", "reports", "units", "data", "settings"]
 PENDING = ["任务清单", "执法人员与证件", "培训学时", "报表中心"]
 
 
