@@ -1,6 +1,8 @@
 """统一社会信用代码 (GB 32100-2015) validation and construction."""
 from __future__ import annotations
 
+import re
+
 from desktop_app.core.errors import ValidationError
 
 CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY"  # no I O S V Z
@@ -29,6 +31,9 @@ def normalise_credit_code(text: str) -> str:
 def validate_credit_code(text: str) -> str:
     """Return the normalised code, or raise ValidationError saying precisely what is wrong."""
     code = normalise_credit_code(text)
+    if re.fullmatch(r"\d(\.\d+)?E\+?\d+", code) or isinstance(text, (int, float)):
+        raise ValidationError(f"统一社会信用代码“{text}”被 Excel 存成了数字，后几位已经丢失。请把该列设为"
+                              "“文本”格式后重新录入。", "credit_code")
     if len(code) != 18:
         raise ValidationError(f"统一社会信用代码应为 18 位，“{text}”为 {len(code)} 位。", "credit_code")
     bad = sorted({c for c in code if c not in CHARSET})

@@ -9,8 +9,8 @@ tracked insertion or a text box, it reads as one paragraph; deleted text and fie
 from __future__ import annotations
 
 import warnings
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 from desktop_app.core.errors import AppError
 from desktop_app.core.file_checks import check_zip_container, damaged_message, kind_of

@@ -83,6 +83,8 @@ def check_zip_container(path: Path, required_member: str, kind_label: str) -> No
             if required_member in names or (
                     "[Content_Types].xml" in names and any(n.startswith(kind.folder) for n in names)):
                 return
+            if any(n.startswith(kind.folder) for n in names):  # the right kind, with parts missing
+                raise AppError(damaged_message(name, kind, "缺少必要的组成部分"))
             raise AppError(_wrong_zip_message(name, archive, names, kind))
     except AppError:
         raise
