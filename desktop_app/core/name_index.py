@@ -5,6 +5,7 @@ The index is rebuilt per call from the register; a county has tens of units, a p
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from desktop_app.core.errors import ValidationError
@@ -41,23 +42,36 @@ def _strip_county(key: str, county: str) -> str | None:
     return rest or None
 
 
-def build_index() -> dict[str, list[NameMatch]]:
-    index: dict[str, list[NameMatch]] = {}
+Index = dict[str, list[NameMatch]]
 
-    def add(key: str | None, match: NameMatch) -> None:
-        if key:
-            found = index.setdefault(key, [])
-            if not any(m.kind == match.kind and m.id == match.id for m in found):
-                found.append(match)
+
+def _add(index: Index, key: str | None, match: NameMatch) -> None:
+    if key:
+        found = index.setdefault(key, [])
+        if not any(m.kind == match.kind and m.id == match.id for m in found):
+            found.append(match)
+
+
+def add_unit(index: Index, unit: Unit, aliases: list[str], county: str | None = None) -> None:
+    """Enter one active unit into an index (used while a bulk import adds units one after another)."""
+    county = _county_prefix_key() if county is None else county
+    _add(index, match_key(unit.name), NameMatch("unit", unit.id, unit.name, "全称"))
+    _add(index, match_key(unit.short_name), NameMatch("unit", unit.id, unit.name, "简称"))
+    _add(index, _strip_county(match_key(unit.name), county), NameMatch("unit", unit.id, unit.name, "省略县区名"))
+    for alias in aliases:
+        _add(index, match_key(alias), NameMatch("unit", unit.id, unit.name, "别名"))
+
+
+def build_index() -> Index:
+    index: Index = {}
+    add = functools.partial(_add, index)
 
     county = _county_prefix_key()
     units = {u.id: u for u in Unit.select()}
     groups = {g.id: g for g in UnitGroup.select()}
     for unit in units.values():
         if unit.retired_on is None:
-            add(match_key(unit.name), NameMatch("unit", unit.id, unit.name, "全称"))
-            add(match_key(unit.short_name), NameMatch("unit", unit.id, unit.name, "简称"))
-            add(_strip_county(match_key(unit.name), county), NameMatch("unit", unit.id, unit.name, "省略县区名"))
+            add_unit(index, unit, [], county)
     for group in groups.values():
         add(match_key(group.name), NameMatch("group", group.id, group.name, "全称"))
     for key, unit_id, group_id in NameAlias.select(
@@ -89,9 +103,10 @@ def resolve(name: str, index: dict[str, list[NameMatch]] | None = None) -> list[
     return list(index.get(stripped, [])) if stripped else []
 
 
-def check_names_free(names: list[str], unit_id: int | None = None, group_id: int | None = None) -> None:
+def check_names_free(names: list[str], unit_id: int | None = None, group_id: int | None = None,
+                     index: Index | None = None) -> None:
     """Refuse a name or alias that already means another unit or group (it would make documents ambiguous)."""
-    index = build_index()
+    index = build_index() if index is None else index
     for name in names:
         key = match_key(name)
         if not key:

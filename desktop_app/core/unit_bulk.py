@@ -12,11 +12,11 @@ from desktop_app.core import name_index
 from desktop_app.core.credit_code import validate_credit_code
 from desktop_app.core.db import db
 from desktop_app.core.errors import AppError, ValidationError
-from desktop_app.core.models import UNIT_KINDS, Unit, UnitGroup
+from desktop_app.core.models import UNIT_KINDS, NameAlias, Unit, UnitGroup
 from desktop_app.core.tabular import column_letter, read_xlsx_rows
 from desktop_app.core.text_norm import clean_display, match_key
 from desktop_app.core.unit_groups import GroupInput, explicit_member_ids, update_group
-from desktop_app.core.units import UnitInput, create_unit
+from desktop_app.core.units import UnitInput, check_unit_name, create_unit
 
 HEADERS = {
     "name": ("单位名称", "名称", "单位全称", "单位", "执法主体", "执法主体名称"),
@@ -99,6 +99,8 @@ class _RowChecker:
         self.codes = {code: name for code, name in Unit.select(Unit.credit_code, Unit.name)
                       .where(Unit.credit_code.is_null(False)).tuples()}
         self.groups = {match_key(g.name) for g in UnitGroup.select()}
+        # aliases of retired units are still reserved (they keep old documents resolvable)
+        self.reserved = {key for (key,) in NameAlias.select(NameAlias.match_key).tuples()}
         self.rows_by_name: dict[str, int] = {}
         self.names_in_list: dict[str, int] = {}  # short names and aliases of earlier rows
 
@@ -107,8 +109,10 @@ class _RowChecker:
         data = UnitInput(name=name, kind="other", short_name=clean_display(cells.get("short_name", "")),
                          aliases=[a.strip() for a in _SPLIT.split(cells.get("aliases", "")) if a.strip()])
         row = PreviewRow(line, data, groups=[g.strip() for g in _SPLIT.split(cells.get("groups", "")) if g.strip()])
-        if not name:
-            row.errors.append(f"{self.column(line, 'name')}：单位名称为空。")
+        try:
+            check_unit_name(name)
+        except ValidationError as exc:
+            row.errors.append(f"{self.column(line, 'name')}：{exc}")
             return row
         key = match_key(name)
         if key in self.rows_by_name:
@@ -147,15 +151,19 @@ class _RowChecker:
             self.codes[code] = f"第 {row.line} 行的{row.data.name}"
 
     def _check_other_names(self, row: PreviewRow) -> None:
+        own = {match_key(row.data.name)}
         for field_name, names in (("short_name", [row.data.short_name]), ("aliases", row.data.aliases)):
             for other in names:
                 key = match_key(other)
-                if not key or key == match_key(row.data.name):
+                if not key or key in own:  # the row's own name, or written twice in the row
                     continue
+                own.add(key)
                 taken = [m for m in self.index.get(key, []) if m.via != "省略县区名"]
                 where = self.column(row.line, field_name)
                 if taken:
                     row.errors.append(f"{where}：“{other}”已用作{taken[0].label}的{taken[0].via}。")
+                elif key in self.reserved:
+                    row.errors.append(f"{where}：“{other}”是已撤销单位的别名，仍被保留，不能再用。")
                 elif key in self.names_in_list or key in self.rows_by_name:
                     first = self.names_in_list.get(key) or self.rows_by_name[key]
                     row.errors.append(f"{where}：“{other}”与第 {first} 行重复。")
@@ -224,10 +232,11 @@ def commit_preview(preview: BulkPreview, skip_invalid: bool = False) -> int:
 
     backup_open_database("导入前")
     with db.atomic():
+        index = name_index.build_index()
         for row in preview.rows:
             if not row.ok:
                 continue
-            unit = create_unit(row.data)
+            unit = create_unit(row.data, index)
             for name in row.groups:
                 group = groups[match_key(name)]
                 members = explicit_member_ids(group.id) + [unit.id]

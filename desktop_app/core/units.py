@@ -54,12 +54,21 @@ def get_unit(unit_id: int) -> Unit:
     return unit
 
 
-def _clean(data: UnitInput, unit_id: int | None) -> dict:
-    name = clean_display(data.name)
+MAX_NAME_LENGTH = 100
+
+
+def check_unit_name(name: str) -> str:
+    """The rules a unit's name must meet, shared by the dialog and every importer."""
+    name = clean_display(name)
     if not name:
         raise ValidationError("单位名称不能为空。", "name")
-    if len(name) > 100:
-        raise ValidationError("单位名称过长（超过 100 个字）。", "name")
+    if len(name) > MAX_NAME_LENGTH:
+        raise ValidationError(f"单位名称过长（{len(name)} 个字，最多 {MAX_NAME_LENGTH} 个字）。", "name")
+    return name
+
+
+def _clean(data: UnitInput, unit_id: int | None, index: name_index.Index | None = None) -> dict:
+    name = check_unit_name(data.name)
     if data.kind not in UNIT_KINDS:
         raise ValidationError(f"单位类别“{data.kind}”无效。", "kind")
     code = validate_credit_code(data.credit_code) if data.credit_code.strip() else None
@@ -72,7 +81,7 @@ def _clean(data: UnitInput, unit_id: int | None) -> dict:
         _check_parent(parent_id, unit_id)
     short_name = clean_display(data.short_name)
     aliases = _unique([clean_display(a) for a in data.aliases if clean_display(a)])
-    name_index.check_names_free([name, short_name, *aliases], unit_id=unit_id)
+    name_index.check_names_free([name, short_name, *aliases], unit_id=unit_id, index=index)
     return {"name": name, "short_name": short_name, "kind": data.kind, "parent": parent_id,
             "credit_code": code, "note": data.note.strip(), "sort_order": int(data.sort_order or 0),
             "aliases": aliases}
@@ -128,13 +137,17 @@ def audit_unit(action: str, unit_id: int, before: dict | None) -> None:
     audit.record(action, "unit", unit_id, before, after, after["全称"], unit_id)
 
 
-def create_unit(data: UnitInput) -> Unit:
+def create_unit(data: UnitInput, index: name_index.Index | None = None) -> Unit:
+    """`index`: a name index kept up to date by a caller adding many units (bulk import); the new unit is
+    entered into it, so each check does not rebuild the index."""
     with db.atomic():
-        values = _clean(data, None)
+        values = _clean(data, None, index)
         aliases = values.pop("aliases")
         unit = Unit.create(**values)
         _write_aliases(unit, aliases)
         audit_unit("create", unit.id, None)
+    if index is not None:
+        name_index.add_unit(index, unit, aliases)
     return unit
 
 
