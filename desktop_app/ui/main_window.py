@@ -76,7 +76,7 @@ class MainWindow(QMainWindow):
         self.navigation.setObjectName("navigation")
         side_layout.addWidget(self.navigation, 1)
         self.stack = QStackedWidget()
-        for key, label in PAGES:
+        for _key, label in PAGES:
             self.stack.addWidget(QWidget())  # built on first visit: start-up builds only 工作台
             self.navigation.addItem(label)
         self.navigation.currentRowChanged.connect(self._show_row)
