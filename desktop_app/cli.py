@@ -62,6 +62,20 @@ def build_parser() -> argparse.ArgumentParser:
                                   "恢复前会先把当前数据另存一份备份。")
     restore.add_argument("file", type=Path, metavar="备份文件", help="要恢复的备份（.zip）")
     restore.add_argument("--db", type=Path, metavar="路径", required=True, help="恢复到的数据库文件")
+    tasks = commands.add_parser("import-tasks", help="导入任务清单", description="从 .docx/.txt/.xlsx 导入任务分工"
+                                "方案。--dry-run 只解析不写入；--json 输出一个 JSON 对象。")
+    tasks.add_argument("file", type=Path, metavar="文件", help="任务清单文件（.docx、.txt 或 .xlsx）")
+    tasks.add_argument("--db", type=Path, metavar="路径", required=True, help="数据库文件")
+    tasks.add_argument("--dry-run", action="store_true", help="只解析和核对，不写入数据库")
+    tasks.add_argument("--json", action="store_true", help="以 JSON 输出解析结果（配合 --dry-run）")
+    tasks.add_argument("--create-missing-units", action="store_true",
+                       help="登记册中没有的单位名称自动新建为单位（否则有未对应的名称时不导入）")
+    tasks.add_argument("--title", metavar="名称", help="任务清单名称（默认取文件标题）")
+
+    export = commands.add_parser("export", help="导出 Excel 台账", description="导出 Excel 台账。")
+    export.add_argument("what", choices=["tasks"], metavar="内容", help="tasks：任务进展台账")
+    export.add_argument("--db", type=Path, metavar="路径", required=True, help="数据库文件")
+    export.add_argument("--out", type=Path, metavar="文件", required=True, help="输出的 .xlsx 文件")
     return parser
 
 
@@ -115,7 +129,64 @@ def run_restore(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"demo": run_demo, "check": run_check, "backup": run_backup, "restore": run_restore}
+def run_import_tasks(args: argparse.Namespace) -> int:
+    import json
+
+    from desktop_app.core.session import open_session
+    from desktop_app.core.task_import import (
+        commit_task_import,
+        guess_plan,
+        preview_as_json,
+        preview_task_import,
+        settle_unknown_by_creating,
+    )
+
+    if args.dry_run and not args.db.is_file():
+        print(f"错误：数据库文件“{args.db}”不存在。", file=sys.stderr)
+        return 2
+    session = open_session(args.db)
+    try:
+        preview = preview_task_import(args.file)
+        if args.create_missing_units and not args.dry_run:
+            settle_unknown_by_creating(preview)
+        if args.json:
+            print(json.dumps(preview_as_json(preview), ensure_ascii=False, indent=1))
+        else:
+            _print_preview(preview)
+        if args.dry_run:
+            return 0
+        plan = guess_plan(preview)
+        if args.title:
+            plan.title = args.title
+        stored = commit_task_import(preview, plan)
+        print(f"已导入“{stored.title}”：{len(preview.parsed.tasks)} 项任务。", file=sys.stderr if args.json else sys.stdout)
+        return 0
+    finally:
+        session.close()
+
+
+def _print_preview(preview) -> None:
+    parsed = preview.parsed
+    print(f"{parsed.source}：{parsed.title or '（无标题）'}，{len(parsed.sections)} 个部分，{len(parsed.tasks)} 项任务")
+    for task, message in preview.warnings():
+        print(f"  提示（任务 {task or '-'}）：{message}")
+
+
+def run_export(args: argparse.Namespace) -> int:
+    from desktop_app.core.session import open_session
+    from desktop_app.core.task_export import export_tasks_xlsx
+
+    session = open_session(args.db)
+    try:
+        path = export_tasks_xlsx(args.out)
+    finally:
+        session.close()
+    print(f"已导出：{path}")
+    return 0
+
+
+COMMANDS = {"demo": run_demo, "check": run_check, "backup": run_backup, "restore": run_restore,
+            "import-tasks": run_import_tasks, "export": run_export}
 
 
 def run_command(args: argparse.Namespace) -> int:

@@ -17,7 +17,7 @@ from typing import Any, Iterable
 from desktop_app.core.models import AuditLog
 
 GENESIS = "0" * 64
-ENTITY_LABELS = {"unit": "单位", "unit_group": "分组", "setting": "设置"}
+ENTITY_LABELS = {"unit": "单位", "unit_group": "分组", "setting": "设置", "plan": "任务清单", "progress": "进展填报"}
 ACTION_LABELS = {"create": "新增", "update": "修改", "delete": "删除"}
 
 

@@ -125,10 +125,17 @@ def seed_groups(ctx: DemoContext) -> None:
                             "市场监管、生态环境、文化市场、交通运输、农业、应急管理、城市管理", 4))
 
 
+def seed_tasks(ctx: DemoContext) -> None:
+    from desktop_app.core.demo_tasks import seed_tasks as seed
+
+    seed(ctx)
+
+
 DEMO_STEPS: list[tuple[str, DemoStep]] = [
     ("基本设置", seed_settings),
     ("单位", seed_units),
     ("单位分组", seed_groups),
+    ("任务清单与进展", seed_tasks),
 ]
 
 

@@ -66,7 +66,11 @@ def check_database(path: Path) -> CheckReport:
 def _inspect(conn: sqlite3.Connection, report: CheckReport) -> None:
     version = conn.execute("PRAGMA user_version").fetchone()[0]
     report.schema_version = version
-    messages = [row[0] for row in conn.execute("PRAGMA integrity_check(20)")]
+    try:
+        messages = [row[0] for row in conn.execute("PRAGMA integrity_check(20)")]
+    except sqlite3.DatabaseError as exc:  # damage severe enough that the check itself cannot finish
+        report.problems.append(f"完整性检查：数据库文件已损坏（{exc}），请从备份恢复。")
+        return
     if messages != ["ok"]:
         report.problems += [f"完整性检查：{m}" for m in messages]
     fk_rows = conn.execute("PRAGMA foreign_key_check").fetchall()

@@ -100,7 +100,81 @@ def upgrade_to_2(db: Database) -> None:
         db.execute_sql(sql)
 
 
-MIGRATIONS: list[Migration] = [upgrade_to_1, upgrade_to_2]
+def upgrade_to_3(db: Database) -> None:
+    """Plans (任务清单) with sections and tasks, per-unit assignments, progress reports with evidence."""
+    statements = [
+        """CREATE TABLE plan (
+            id INTEGER NOT NULL PRIMARY KEY,
+            title TEXT NOT NULL,
+            doc_number TEXT NOT NULL DEFAULT '',
+            issuer TEXT NOT NULL DEFAULT '',
+            start_year INTEGER,
+            end_year INTEGER,
+            issued_on DATE,
+            midterm_date DATE,
+            final_date DATE,
+            source_file TEXT NOT NULL DEFAULT '',
+            imported_at DATETIME NOT NULL,
+            note TEXT NOT NULL DEFAULT '')""",
+        """CREATE TABLE plan_section (
+            id INTEGER NOT NULL PRIMARY KEY,
+            plan_id INTEGER NOT NULL REFERENCES plan (id) ON DELETE CASCADE,
+            number TEXT NOT NULL DEFAULT '',
+            title TEXT NOT NULL,
+            sort_order INTEGER NOT NULL DEFAULT 0)""",
+        "CREATE INDEX plan_section_plan_id ON plan_section (plan_id)",
+        """CREATE TABLE task (
+            id INTEGER NOT NULL PRIMARY KEY,
+            plan_id INTEGER NOT NULL REFERENCES plan (id) ON DELETE CASCADE,
+            section_id INTEGER REFERENCES plan_section (id) ON DELETE SET NULL,
+            number TEXT NOT NULL,
+            content TEXT NOT NULL,
+            deadline_text TEXT NOT NULL DEFAULT '',
+            deadline_kind TEXT NOT NULL
+                CHECK (deadline_kind IN ('date', 'date_then_standing', 'standing', 'annual', 'unspecified')),
+            due_date DATE,
+            due_month INTEGER,
+            due_day INTEGER,
+            leaders TEXT NOT NULL DEFAULT '',
+            sort_order INTEGER NOT NULL DEFAULT 0,
+            note TEXT NOT NULL DEFAULT '')""",
+        "CREATE INDEX task_plan_id ON task (plan_id)",
+        "CREATE INDEX task_section_id ON task (section_id)",
+        """CREATE TABLE assignment (
+            id INTEGER NOT NULL PRIMARY KEY,
+            task_id INTEGER NOT NULL REFERENCES task (id) ON DELETE CASCADE,
+            unit_id INTEGER NOT NULL REFERENCES unit (id),
+            role TEXT NOT NULL CHECK (role IN ('lead', 'responsible', 'cooperating')),
+            written_name TEXT NOT NULL DEFAULT '',
+            via_group_id INTEGER REFERENCES unit_group (id) ON DELETE SET NULL)""",
+        "CREATE UNIQUE INDEX assignment_task_id_unit_id_role ON assignment (task_id, unit_id, role)",
+        "CREATE INDEX assignment_unit_id ON assignment (unit_id)",
+        "CREATE INDEX assignment_via_group_id ON assignment (via_group_id)",
+        """CREATE TABLE progress (
+            id INTEGER NOT NULL PRIMARY KEY,
+            assignment_id INTEGER NOT NULL REFERENCES assignment (id) ON DELETE CASCADE,
+            period TEXT NOT NULL DEFAULT '',
+            state TEXT NOT NULL CHECK (state IN ('未启动', '推进中', '已完成', '本期已落实')),
+            on_date DATE NOT NULL,
+            text TEXT NOT NULL DEFAULT '',
+            entered_by TEXT NOT NULL,
+            entered_at DATETIME NOT NULL)""",
+        "CREATE INDEX progress_assignment_id ON progress (assignment_id)",
+        """CREATE TABLE evidence (
+            id INTEGER NOT NULL PRIMARY KEY,
+            progress_id INTEGER NOT NULL REFERENCES progress (id) ON DELETE CASCADE,
+            file_name TEXT NOT NULL,
+            stored_path TEXT NOT NULL,
+            sha256 TEXT NOT NULL,
+            size INTEGER NOT NULL,
+            added_at DATETIME NOT NULL)""",
+        "CREATE INDEX evidence_progress_id ON evidence (progress_id)",
+    ]
+    for sql in statements:
+        db.execute_sql(sql)
+
+
+MIGRATIONS: list[Migration] = [upgrade_to_1, upgrade_to_2, upgrade_to_3]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -113,4 +113,87 @@ class AuditLog(BaseModel):
     hash = CharField()
 
 
-ALL_MODELS: list[type[BaseModel]] = [Setting, Unit, UnitGroup, UnitGroupMember, NameAlias, AuditLog]
+class Plan(BaseModel):
+    """A 行动方案/任务清单 as issued; several coexist (a finished plan's standing tasks go on)."""
+
+    title = TextField()
+    doc_number = TextField(default="")
+    issuer = TextField(default="")
+    start_year = IntegerField(null=True)
+    end_year = IntegerField(null=True)
+    issued_on = DateField(null=True)  # recurring duties start with the first due date after it
+    midterm_date = DateField(null=True)
+    final_date = DateField(null=True)
+    source_file = TextField(default="")
+    imported_at = DateTimeField(default=now)
+    note = TextField(default="")
+
+
+class PlanSection(BaseModel):
+    plan = ForeignKeyField(Plan, backref="sections", on_delete="CASCADE")
+    number = TextField(default="")
+    title = TextField()
+    sort_order = IntegerField(default=0)
+
+
+DEADLINE_KINDS = {"date": "限期", "date_then_standing": "限期并长期坚持", "standing": "长期坚持",
+                  "annual": "每年", "unspecified": "无固定时限"}
+
+
+class Task(BaseModel):
+    plan = ForeignKeyField(Plan, backref="tasks", on_delete="CASCADE")
+    section = ForeignKeyField(PlanSection, null=True, backref="tasks", on_delete="SET NULL")
+    number = TextField()
+    content = TextField()  # verbatim, oddities included
+    deadline_text = TextField(default="")
+    deadline_kind = TextField()
+    due_date = DateField(null=True)
+    due_month = IntegerField(null=True)
+    due_day = IntegerField(null=True)
+    leaders = TextField(default="")  # 牵头负责领导: people, not units
+    sort_order = IntegerField(default=0)
+    note = TextField(default="")
+
+
+ROLES = {"lead": "牵头", "responsible": "责任", "cooperating": "配合"}
+
+
+class Assignment(BaseModel):
+    """One unit's part in one task; a group written in the document becomes one row per member."""
+
+    task = ForeignKeyField(Task, backref="assignments", on_delete="CASCADE")
+    unit = ForeignKeyField(Unit, backref="assignments")
+    role = TextField()
+    written_name = TextField(default="")  # the name as the document wrote it
+    via_group = ForeignKeyField(UnitGroup, null=True, backref="assignments", on_delete="SET NULL")
+
+    class Meta:
+        indexes = ((("task", "unit", "role"), True),)
+
+
+PROGRESS_STATES = ("未启动", "推进中", "已完成", "本期已落实")
+
+
+class Progress(BaseModel):
+    """A progress report (进展填报); reports are only ever added, so the history stays complete."""
+
+    assignment = ForeignKeyField(Assignment, backref="reports", on_delete="CASCADE")
+    period = TextField(default="")  # "" for a one-off deadline, "2026" or "2026上半年" for recurring duties
+    state = TextField()
+    on_date = DateField()
+    text = TextField(default="")
+    entered_by = TextField()
+    entered_at = DateTimeField(default=now)
+
+
+class Evidence(BaseModel):
+    progress = ForeignKeyField(Progress, backref="evidence", on_delete="CASCADE")
+    file_name = TextField()
+    stored_path = TextField()  # relative to the database's evidence folder
+    sha256 = TextField()
+    size = IntegerField()
+    added_at = DateTimeField(default=now)
+
+
+ALL_MODELS: list[type[BaseModel]] = [Setting, Unit, UnitGroup, UnitGroupMember, NameAlias, AuditLog, Plan,
+                                     PlanSection, Task, Assignment, Progress, Evidence]

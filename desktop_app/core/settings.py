@@ -55,6 +55,8 @@ SETTINGS: tuple[SettingDef, ...] = (
     SettingDef("cert_expiry_warning_days", "证件到期预警（提前天数）", "预警提前量", "days_list", [180, 90, 30],
                "用逗号分隔，从远到近，如：180,90,30"),
     SettingDef("task_due_soon_days", "任务即将到期预警（天）", "预警提前量", "int", 30, "", 1, 365),
+    SettingDef("standing_report_months", "长期坚持任务报告周期（月）", "预警提前量", "int", 6,
+               "长期坚持的任务每隔多少个月应报告一次落实情况：6 为每半年，3 为每季度，12 为每年。", 1, 12),
     SettingDef("rotation_training_deadline", "全员轮训截止日期", "培训学时", "date", "2024-06-30",
                "全国为 2024-06-30；部分方案要求更早（如红寺堡区为 2024-06-15）。"),
     SettingDef("hours_per_day", "脱产培训 1 天折合学时", "培训学时", "float", 6.0, "", 0.5, 24),

@@ -116,7 +116,11 @@ class MainWindow(QMainWindow):
             page.navigate.connect(self.show_page)
             page.open_demo_requested.connect(self.open_demo)
             return page
-        if key == "units":  # page modules load on first visit, keeping start-up short
+        if key == "tasks":  # page modules load on first visit, keeping start-up short
+            from desktop_app.ui.pages.tasks_page import TasksPage
+
+            return TasksPage(self.bus)
+        if key == "units":
             from desktop_app.ui.pages.units_page import UnitsPage
 
             return UnitsPage(self.bus)

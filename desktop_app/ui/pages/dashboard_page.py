@@ -4,8 +4,9 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QGridLayout, QVBoxLayout, QWidget
 
-from desktop_app.core.models import UNIT_KINDS, UnitGroup
+from desktop_app.core.models import UNIT_KINDS, Plan, UnitGroup
 from desktop_app.core.settings import all_settings
+from desktop_app.core.task_board import summary as task_summary
 from desktop_app.core.units import count_units
 from desktop_app.ui.pages.common import Card, page_title
 from desktop_app.ui.pages.pending_page import PENDING
@@ -41,6 +42,7 @@ class DashboardPage(QWidget):
             card.add_button(f"前往{title}").clicked.connect(lambda _=False, k=key: self.navigate.emit(k))
             self.pending_cards[key] = card
             grid.addWidget(card, 1 + position // 2, position % 2)
+        self.tasks = self.pending_cards.pop("tasks")  # real figures once a task list is imported
         self.refresh()
 
     def refresh(self) -> None:
@@ -66,3 +68,19 @@ class DashboardPage(QWidget):
             parts = "、".join(f"{label} {counts[kind]} 个" for kind, label in UNIT_KINDS.items() if counts[kind])
             self.units.body.setText(f"在用单位 <b>{total}</b> 个：{parts}。<br>单位分组 <b>{groups}</b> 个。")
         self.demo_button.setVisible(total == 0)
+        self._refresh_tasks(settings["task_due_soon_days"])
+
+    def _refresh_tasks(self, soon_days: int) -> None:
+        if not Plan.select().exists():
+            self.tasks.body.setText(f"<span style='color:#888'>{PENDING['tasks'][1]}</span>")
+            return
+        figures = task_summary()
+        red = "color:#c0392b" if figures.overdue else ""
+        lines = [(f"<span style='{red}'>逾期 <b>{figures.overdue}</b> 项</span>；"
+                  f"{soon_days} 天内到期 <b>{figures.due_soon}</b> 项；"
+                  f"长期坚持本期未报告 <b>{figures.unreported}</b> 项（共 {figures.assignments} 条分工）")]
+        lowest = [f"　{unit} {round(met * 100 / total)}%（{met}/{total}）"
+                  for unit, met, total in figures.completion_by_unit[:5]]
+        if lowest:
+            lines += ["完成率最低的单位（已完成或进度正常的分工占比）：", *lowest]
+        self.tasks.body.setText("<br>".join(lines))
