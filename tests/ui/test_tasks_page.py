@@ -323,9 +323,9 @@ def test_export_writes_the_ledger(qtbot, page, monkeypatch, tmp_path, message_bo
 def test_dashboard_card_shows_real_figures(task_window):
     text = task_window.page("dashboard").tasks.body.text()
     figures = summary()
-    assert f"逾期 <b>{figures.overdue}</b> 项" in text
-    assert f"30 天内到期 <b>{figures.due_soon}</b> 项" in text
-    assert f"长期坚持本期未报告 <b>{figures.unreported}</b> 项" in text
+    assert f"逾期 <b>{figures.overdue}</b> 条" in text
+    assert f"30 天内到期 <b>{figures.due_soon}</b> 条" in text
+    assert f"长期坚持本期未报告 <b>{figures.unreported}</b> 条" in text
     unit, met, total = figures.completion_by_unit[0]
     assert f"完成率最低的单位（已完成或进度正常的分工占比）：<br>　{unit} {round(met * 100 / total)}%（{met}/{total}）" in text
     assert text.count("%（") == 5

@@ -76,9 +76,10 @@ class DashboardPage(QWidget):
             return
         figures = task_summary()
         red = "color:#c0392b" if figures.overdue else ""
-        lines = [(f"<span style='{red}'>逾期 <b>{figures.overdue}</b> 项</span>；"
-                  f"{soon_days} 天内到期 <b>{figures.due_soon}</b> 项；"
-                  f"长期坚持本期未报告 <b>{figures.unreported}</b> 项（共 {figures.assignments} 条分工）")]
+        # counted per unit's share of a task (分工), which is what each unit is chased for
+        lines = [(f"分工共 {figures.assignments} 条：<span style='{red}'>逾期 <b>{figures.overdue}</b> 条</span>；"
+                  f"{soon_days} 天内到期 <b>{figures.due_soon}</b> 条；"
+                  f"长期坚持本期未报告 <b>{figures.unreported}</b> 条")]
         lowest = [f"　{unit} {round(met * 100 / total)}%（{met}/{total}）"
                   for unit, met, total in figures.completion_by_unit[:5]]
         if lowest:
