@@ -31,6 +31,7 @@ def atomic_path(target: Path) -> Iterator[Path]:
     try:
         yield temp
         _fsync(temp)
+        os.chmod(temp, 0o666 & ~_UMASK)  # mkstemp makes files private; an export should not be
         try:
             os.replace(temp, target)
         except PermissionError as exc:
@@ -38,6 +39,15 @@ def atomic_path(target: Path) -> Iterator[Path]:
     finally:
         if temp.exists():
             temp.unlink()
+
+
+def _current_umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+_UMASK = _current_umask()
 
 
 def _fsync(path: Path) -> None:

@@ -45,3 +45,12 @@ def test_a_target_open_in_another_program_says_so(tmp_path, monkeypatch):
     monkeypatch.setattr(files.os, "replace", os.replace)
     assert target.read_bytes() == b"open in Excel"
     assert list(tmp_path.iterdir()) == [target]
+
+
+def test_written_files_get_ordinary_permissions(tmp_path):
+    target = tmp_path / "台账.xlsx"
+    with atomic_path(target) as temp:
+        temp.write_bytes(b"x")
+    mask = os.umask(0)
+    os.umask(mask)
+    assert target.stat().st_mode & 0o777 == 0o666 & ~mask  # not the 0600 of a temp file
