@@ -73,8 +73,8 @@ def _standing_reports(rng, today, assignment_id, start: dt.date) -> list[tuple]:
     while day <= today:
         label, first, last = ob.period_of(day, 6)
         if rng.random() < 0.7:
-            when = min(today, last - dt.timedelta(days=rng.randint(0, 40)))
-            if when >= first:
-                out.append(_report(assignment_id, label, "本期已落实", when, rng.choice(STANDING_TEXT)))
+            span = (min(today, last) - first).days
+            when = first + dt.timedelta(days=rng.randint(max(0, span - 60), span))
+            out.append(_report(assignment_id, label, "本期已落实", when, rng.choice(STANDING_TEXT)))
         day = last + dt.timedelta(days=1)
     return out

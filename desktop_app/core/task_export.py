@@ -15,6 +15,15 @@ from desktop_app.core.task_board import load_assignments
 
 HEADERS = ["序号", "任务", "单位", "角色", "时限", "状态", "最近进展", "日期"]
 WIDTHS = [7, 60, 26, 7, 22, 10, 40, 12]
+LINE_HEIGHT = 15.0  # points per line of 11 pt text
+
+
+def _lines(text: str, width: float) -> int:
+    """Lines a text needs in a column `width` characters wide (a Chinese character is two wide)."""
+    units = sum(2 if ord(ch) > 0x2E80 else 1 for ch in text or "")
+    return max(1, min(20, -(-units // max(1, int(width) - 1))))
+
+
 FILLS = {ob.OVERDUE: "F8D7DA", ob.SOON: "FFF3CD", ob.UNREPORTED: "FFF8DC", ob.OK: "D4EDDA", ob.DONE: "D6EAF8",
          ob.OPEN: "EEEEEE"}
 
@@ -55,6 +64,9 @@ def export_tasks_xlsx(path: Path, plan_id: int | None = None, today: dt.date | N
         for cell in sheet[index + 2]:
             cell.alignment = wrap
             cell.border = border
+        # Excel and WPS do not grow a row for wrapped text in a generated file: give it the height
+        sheet.row_dimensions[index + 2].height = LINE_HEIGHT * max(
+            _lines(row.content, WIDTHS[1]), _lines(row.last_report, WIDTHS[6]), _lines(row.unit_name, WIDTHS[2]))
         sheet.cell(index + 2, 6).fill = fills[row.status.label]
         sheet.cell(index + 2, 8).number_format = "yyyy-mm-dd"
     for column, width in enumerate(WIDTHS, start=1):
