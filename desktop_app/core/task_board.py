@@ -156,9 +156,10 @@ UNASSIGNED_SQL = """
     WHERE NOT EXISTS (SELECT 1 FROM assignment a WHERE a.task_id = t.id)"""
 
 
-def unit_obligations(unit_id: int, today: dt.date | None = None) -> list[AssignmentRow]:
-    """Everything one unit owes, most urgent first."""
-    rows = [r for r in load_assignments(today=today) if r.unit_id == unit_id]
+def unit_obligations(unit_id: int, rows: list[AssignmentRow] | None = None,
+                     today: dt.date | None = None) -> list[AssignmentRow]:
+    """Everything one unit owes, most urgent first (from `rows` when the caller has them loaded)."""
+    rows = [r for r in (load_assignments(today=today) if rows is None else rows) if r.unit_id == unit_id]
     far = dt.date.max
     return sorted(rows, key=lambda r: (r.status.urgency, r.status.due or far, r.number))
 

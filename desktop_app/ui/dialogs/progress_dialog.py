@@ -208,6 +208,7 @@ class AssignmentTable(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         self.model = AssignmentModel(self, with_task)
+        self._fitted = False
         self.table = make_table(self.model)
         layout.addWidget(self.table, 1)
         bar = QHBoxLayout()
@@ -231,12 +232,13 @@ class AssignmentTable(QWidget):
     def set_rows(self, rows: list[AssignmentRow]) -> None:
         keep = self.current()
         self.model.set_rows(rows)
-        if rows:  # an empty table keeps its widths instead of collapsing them to the headers
+        if rows and not self._fitted:  # fit once; later reloads keep the widths the clerk sees (and set)
+            self._fitted = True
             self.table.resizeColumnsToContents()
-        for column, header in enumerate(c.header for c in self.model.columns):
-            limit = {"任务": 320, "说明": 240, "最近进展": 240, "单位": 200}.get(header)
-            if limit:
-                self.table.setColumnWidth(column, min(self.table.columnWidth(column), limit) if rows else limit)
+            for column, header in enumerate(c.header for c in self.model.columns):
+                limit = {"任务": 320, "说明": 240, "最近进展": 240, "单位": 200}.get(header)
+                if limit:
+                    self.table.setColumnWidth(column, min(self.table.columnWidth(column), limit))
         if keep is not None and self.model.row_of(keep.id) >= 0:
             self.table.selectRow(self.model.row_of(keep.id))
         self._update()

@@ -200,9 +200,11 @@ class ByUnitTab(QWidget):
         layout.addLayout(bar)
         self.assignments = AssignmentTable(with_task=True, fill=page.fill_progress, history=page.show_history)
         layout.addWidget(self.assignments, 1)
+        self.rows: list[AssignmentRow] = []
         self.unit_combo.currentIndexChanged.connect(self.reload)
 
     def refresh(self, rows: list[AssignmentRow]) -> None:
+        self.rows = rows  # the page's one load; switching units filters it in memory
         first = self.unit_combo.count() == 0
         refill(self.unit_combo, [(u.name, u.id) for u in active_units()])
         if first and rows:  # start with the unit that is furthest behind
@@ -211,8 +213,8 @@ class ByUnitTab(QWidget):
         self.reload()
 
     def reload(self) -> None:
-        unit_id, plan_id = self.unit_combo.currentData(), self.page.plan_id()
-        rows = [r for r in unit_obligations(unit_id) if plan_id in (None, r.plan_id)] if unit_id is not None else []
+        unit_id = self.unit_combo.currentData()
+        rows = unit_obligations(unit_id, self.rows) if unit_id is not None else []
         self.assignments.set_rows(rows)
         count = lambda label: sum(1 for r in rows if r.status.label == label)
         self.summary.setText(f"共 {len(rows)} 条分工：逾期 {count(ob.OVERDUE)}，临期 {count(ob.SOON)}，"

@@ -42,6 +42,8 @@ def make_table(model) -> QTableView:
     table.verticalHeader().setVisible(False)
     table.horizontalHeader().setStretchLastSection(True)
     table.horizontalHeader().setSectionResizeMode(QHeaderView.Interactive)
+    # fitting columns reads a sample, not every row: a prefecture list has tens of thousands
+    table.horizontalHeader().setResizeContentsPrecision(200)
     return table
 
 
