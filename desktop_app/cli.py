@@ -71,6 +71,7 @@ def build_parser() -> argparse.ArgumentParser:
     tasks.add_argument("--create-missing-units", action="store_true",
                        help="登记册中没有的单位名称自动新建为单位（否则有未对应的名称时不导入）")
     tasks.add_argument("--title", metavar="名称", help="任务清单名称（默认取文件标题）")
+    tasks.add_argument("--issued", metavar="日期", help="印发日期，如 2023-12-15（每年的任务从此后第一个时限算起）")
 
     export = commands.add_parser("export", help="导出 Excel 台账", description="导出 Excel 台账。")
     export.add_argument("what", choices=["tasks"], metavar="内容", help="tasks：任务进展台账")
@@ -158,6 +159,10 @@ def run_import_tasks(args: argparse.Namespace) -> int:
         plan = guess_plan(preview)
         if args.title:
             plan.title = args.title
+        if args.issued:
+            from desktop_app.core.dates import parse_date
+
+            plan.issued_on = parse_date(args.issued, field="印发日期")
         stored = commit_task_import(preview, plan)
         print(f"已导入“{stored.title}”：{len(preview.parsed.tasks)} 项任务。", file=sys.stderr if args.json else sys.stdout)
         return 0

@@ -59,7 +59,8 @@ def export_tasks_xlsx(path: Path, plan_id: int | None = None, today: dt.date | N
     for index, row in enumerate(rows, start=1):
         if index % 500 == 0:
             control.progress(index / len(rows), f"已写入 {index} 行")
-        sheet.append([row.number, row.content, row.unit_name, row.role, row.deadline_text or "—",
+        number = int(row.number) if row.number.isdigit() else row.number  # sorts 1, 2 … 10, not 1, 10, 2
+        sheet.append([number, row.content, row.unit_name, row.role, row.deadline_text or "—",
                       row.status.label, row.last_report, row.last_date])
         for cell in sheet[index + 2]:
             cell.alignment = wrap

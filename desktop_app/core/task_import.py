@@ -108,10 +108,12 @@ def preview_task_import(path: Path) -> TaskImportPreview:
 def guess_plan(preview: TaskImportPreview) -> PlanInput:
     """Plan fields as far as the document tells them; the clerk confirms them in the preview."""
     parsed = preview.parsed
-    years = sorted({t.deadline.due.year for t in parsed.tasks if t.deadline.due})
-    start = years[0] - 1 if years else dt.date.today().year
+    dues = sorted(t.deadline.due for t in parsed.tasks if t.deadline.due)
+    start = dues[0].year - 1 if dues else dt.date.today().year
+    # without a known issue date, recurring duties start with the year of the first fixed deadline
+    issued = dt.date(dues[0].year, 1, 1) if dues else None
     return PlanInput(parsed.title or Path(parsed.source).stem, parsed.doc_number, "",
-                     start, max(years[-1] if years else start, start + 2))
+                     start, max(dues[-1].year if dues else start, start + 2), issued)
 
 
 def _targets(choice: NameChoice, created: dict[str, Unit]) -> list[tuple[int, int | None]]:
@@ -167,14 +169,16 @@ def _store_task(plan: Plan, section: PlanSection | None, parsed: ParsedTask, ord
                        deadline_text=deadline.text, deadline_kind=deadline.kind, due_date=deadline.due,
                        due_month=deadline.month, due_day=deadline.day, leaders="、".join(parsed.leaders),
                        sort_order=order)
-    rows = {}
-    for role, attr in ROLE_FIELDS:
+    # one assignment per unit and task, in its highest role: 司法局 leading a task is not also asked to
+    # cooperate on it because a 配合 group happens to include it
+    rows: dict[int, tuple[str, str, int | None]] = {}
+    for role, attr in ROLE_FIELDS:  # lead, responsible, cooperating
         for written in getattr(parsed, attr):
             for unit_id, group_id in _targets(preview.choice(written), created):
-                rows.setdefault((unit_id, role), (written, group_id))  # a unit named twice counts once
+                rows.setdefault(unit_id, (role, written, group_id))
     if rows:
         Assignment.insert_many(
-            [(task.id, unit_id, role, written, group_id) for (unit_id, role), (written, group_id) in rows.items()],
+            [(task.id, unit_id, role, written, group_id) for unit_id, (role, written, group_id) in rows.items()],
             fields=[Assignment.task, Assignment.unit, Assignment.role, Assignment.written_name,
                     Assignment.via_group]).execute()
     return task

@@ -84,7 +84,8 @@ def test_import_waits_for_unknown_names_then_commits_what_it_showed(qtbot, page,
         assert dialog.title_edit.text() == "测试导入方案"
         assert dialog.doc_number_edit.text() == "红政办发〔2026〕9号"
         assert (dialog.start_year.value(), dialog.end_year.value()) == (2026, 2028)
-        assert not dialog.issued_edit.isEnabled()
+        # no issue date in the document: recurring duties start with the first fixed deadline's year
+        assert dialog.issued_edit.isEnabled() and dialog.issued_edit.date().toString("yyyy-MM-dd") == "2027-01-01"
         shown["tasks"] = [t.number for t in dialog.tasks.rows]
         assert [dialog.tasks.index(r, 7).data() for r in range(3)] == ["限期：2027-06-30", "长期坚持", "每年 1 月底前"]
         assert dialog.names.rows[0].written in ("红寺堡区审计办", "区应急办")  # unsettled first
