@@ -1,12 +1,11 @@
 """工作台: what the database holds today, and what to do next. Only real figures, never placeholders."""
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QGridLayout, QVBoxLayout, QWidget
 
 from desktop_app.core.models import UNIT_KINDS, Plan, UnitGroup
-from desktop_app.core.settings import all_settings
-from desktop_app.core.task_board import summary as task_summary
+from desktop_app.core.settings import all_settings, get_setting
 from desktop_app.core.units import count_units
 from desktop_app.ui.pages.common import Card, page_title
 from desktop_app.ui.pages.pending_page import PENDING
@@ -43,6 +42,7 @@ class DashboardPage(QWidget):
             self.pending_cards[key] = card
             grid.addWidget(card, 1 + position // 2, position % 2)
         self.tasks = self.pending_cards.pop("tasks")  # real figures once a task list is imported
+        self._shown_once = False
         self.refresh()
 
     def refresh(self) -> None:
@@ -68,9 +68,17 @@ class DashboardPage(QWidget):
             parts = "、".join(f"{label} {counts[kind]} 个" for kind, label in UNIT_KINDS.items() if counts[kind])
             self.units.body.setText(f"在用单位 <b>{total}</b> 个：{parts}。<br>单位分组 <b>{groups}</b> 个。")
         self.demo_button.setVisible(total == 0)
-        self._refresh_tasks(settings["task_due_soon_days"])
+        if self._shown_once:
+            self._refresh_tasks(settings["task_due_soon_days"])
+        else:  # at start-up the window shows first; the task figures (~0.1 s) follow on the next turn
+            self._shown_once = True
+            self.tasks.body.setText("<span style='color:#888'>正在统计…</span>")
+            QTimer.singleShot(0, self, lambda: self._refresh_tasks(get_setting("task_due_soon_days")))
 
     def _refresh_tasks(self, soon_days: int) -> None:
+        from desktop_app.core.task_board import summary as task_summary  # loaded after the window shows
+
+        
         if not Plan.select().exists():
             self.tasks.body.setText(f"<span style='color:#888'>{PENDING['tasks'][1]}</span>")
             return
