@@ -41,17 +41,22 @@ def _unique_partners(fk: ForeignKeyField) -> list[list[str]]:
 
 
 def _drop_duplicates(fk: ForeignKeyField, keep_id: int, remove_id: int) -> int:
-    table = fk.model._meta.table_name
-    column = fk.column_name
+    """Drop the removed unit's rows that would collide with the kept unit's on a unique index; whatever
+    hangs off a dropped row (progress reports under an assignment …) is moved to its twin first, so
+    nothing recorded is lost."""
+    model = fk.model
+    table, column, pk = model._meta.table_name, fk.column_name, model._meta.primary_key.column_name
     dropped = 0
     for others in _unique_partners(fk):
-        if others:
-            cols = ", ".join(others)
-            sql = (f"DELETE FROM {table} WHERE {column} = ? AND ({cols}) IN "
-                   f"(SELECT {cols} FROM {table} WHERE {column} = ?)")
-        else:
-            sql = f"DELETE FROM {table} WHERE {column} = ? AND EXISTS (SELECT 1 FROM {table} WHERE {column} = ?)"
-        dropped += db.execute_sql(sql, (remove_id, keep_id)).rowcount
+        match = " AND ".join(f"k.{c} IS d.{c}" for c in others) or "1"
+        pairs = db.execute_sql(
+            f"SELECT d.{pk}, k.{pk} FROM {table} d JOIN {table} k ON k.{column} = ? AND {match} "
+            f"WHERE d.{column} = ?", (keep_id, remove_id)).fetchall()
+        for duplicate, twin in pairs:
+            for child_fk, child in model._meta.backrefs.items():
+                child.update({child_fk: twin}).where(child_fk == duplicate).execute()
+            model.delete().where(model._meta.primary_key == duplicate).execute()
+            dropped += 1
     return dropped
 
 
