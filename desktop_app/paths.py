@@ -45,8 +45,10 @@ def log_dir() -> Path:
 
 
 def backup_dir_for(db_path: Path) -> Path:
-    """Backups sit beside the database they copy, so a database on a USB stick keeps its own."""
-    return Path(db_path).resolve().parent / "backups"
+    """Backups sit beside the database they copy (a database on a USB stick keeps its own), one folder
+    per database, so rotating the demo's backups never touches the real ones."""
+    path = Path(db_path).resolve()
+    return path.parent / "backups" / path.stem
 
 
 def resource_path(*parts: str) -> Path:

@@ -155,7 +155,8 @@ def list_backups(directory: Path) -> list[BackupInfo]:
 
 def _check_member_name(name: str) -> None:
     pure = PurePosixPath(name)
-    if pure.is_absolute() or ".." in pure.parts or "\\" in name:
+    # ':' would make a drive-relative path on Windows (attachments/C:x.txt)
+    if pure.is_absolute() or ".." in pure.parts or "\\" in name or ":" in name:
         raise AppError(f"备份中有不安全的文件名“{name}”，已拒绝。")
 
 
@@ -205,9 +206,35 @@ def _verify_zip(path: Path, info: BackupInfo, db_copy: Path) -> None:
 
 
 def restore_files(backup: Path, db_path: Path, verified_db: Path) -> None:
-    """Swap the verified database (and the evidence files) into place. The caller has closed every
-    connection to `db_path` and holds its lock."""
+    """Swap the verified database and (for a full backup) the evidence files into place. The caller has
+    closed every connection to `db_path` and holds its lock.
+
+    The evidence folder is unpacked beside the live one first and swapped before the database; if the
+    database swap then fails, the old evidence folder is put back, so the two never disagree. A plain
+    .sqlite copy carries no evidence: the current folder is left alone."""
     db_path = Path(db_path)
+    target = attachments_dir_for(db_path)
+    incoming = _unpack_attachments(Path(backup), target) if zipfile.is_zipfile(backup) else None
+    old = target.with_name(target.name + ".old")
+    shutil.rmtree(old, ignore_errors=True)
+    try:
+        if incoming is not None:
+            if target.exists():
+                os.replace(target, old)
+            os.replace(incoming, target)
+        _swap_database(db_path, verified_db)
+    except PermissionError as exc:
+        if incoming is not None and old.exists():
+            shutil.rmtree(target, ignore_errors=True)
+            os.replace(old, target)
+        if incoming is not None:
+            shutil.rmtree(incoming, ignore_errors=True)
+        raise AppError(f"无法恢复：有文件正被其他程序打开（{Path(exc.filename or '').name or '数据库或证明材料'}）。"
+                       "请关闭打开的证明材料、资源管理器窗口后重试；当前数据未被改动。") from exc
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _swap_database(db_path: Path, verified_db: Path) -> None:
     if db_path.exists():
         conn = sqlite3.connect(db_path)  # fold the WAL into the file so the -wal can go
         try:
@@ -217,28 +244,22 @@ def restore_files(backup: Path, db_path: Path, verified_db: Path) -> None:
     for suffix in ("-wal", "-shm"):
         Path(str(db_path) + suffix).unlink(missing_ok=True)
     os.replace(verified_db, db_path)
-    _restore_attachments(Path(backup), attachments_dir_for(db_path))
 
 
-def _restore_attachments(backup: Path, target: Path) -> None:
+def _unpack_attachments(backup: Path, target: Path) -> Path:
+    """The backup's evidence files, unpacked into a folder beside `target` (empty when it had none)."""
     incoming = target.with_name(target.name + ".restoring")
     shutil.rmtree(incoming, ignore_errors=True)
-    if zipfile.is_zipfile(backup):
-        with zipfile.ZipFile(backup) as archive:
-            for name in archive.namelist():
-                if name.startswith(ATTACHMENTS + "/") and not name.endswith("/"):
-                    _check_member_name(name)
-                    dest = incoming / name[len(ATTACHMENTS) + 1:]
-                    dest.parent.mkdir(parents=True, exist_ok=True)
-                    with archive.open(name) as member, open(dest, "wb") as out:
-                        shutil.copyfileobj(member, out)
-    old = target.with_name(target.name + ".old")
-    shutil.rmtree(old, ignore_errors=True)
-    if target.exists():
-        os.replace(target, old)
-    if incoming.exists():
-        os.replace(incoming, target)
-    shutil.rmtree(old, ignore_errors=True)
+    incoming.mkdir(parents=True)
+    with zipfile.ZipFile(backup) as archive:
+        for name in archive.namelist():
+            if name.startswith(ATTACHMENTS + "/") and not name.endswith("/"):
+                _check_member_name(name)
+                dest = incoming / name[len(ATTACHMENTS) + 1:]
+                dest.parent.mkdir(parents=True, exist_ok=True)
+                with archive.open(name) as member, open(dest, "wb") as out:
+                    shutil.copyfileobj(member, out)
+    return incoming
 
 
 def rotate(directory: Path, keep_daily: int = 7, keep_weekly: int = 4, keep_monthly: int = 12,

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import calendar
 import functools
+import re
 import datetime as dt
 from dataclasses import dataclass
 
@@ -90,13 +91,31 @@ def _dated(due: dt.date, reports: list[Report], today: dt.date, soon_days: int) 
     return Status(OK, due, "", f"应于 {due:%Y-%m-%d} 前完成")
 
 
+SCHEMES = {12: r"\d{4}年", 6: r"\d{4}年[上下]半年", 3: r"\d{4}年第\d季度"}
+
+
+def _for_period(report: Report, label: str, first: dt.date, last: dt.date, months: int) -> bool:
+    """A report filed for a period of the current scheme counts for that period only (a late report for
+    last half-year, filed in January, does not also cover this one); a report without a period, or one
+    from another scheme (the setting changed), counts by its date."""
+    scheme = SCHEMES.get(months, r"\d{4}年\d+—\d+月")
+    if report.period and re.fullmatch(scheme, report.period):
+        return report.period == label
+    return first <= report.on_date <= last
+
+
 def _standing(reports: list[Report], today: dt.date, months: int) -> Status:
     label, first, last = period_of(today, months)
-    reported = any(r.state in MEETS_PERIOD + ("推进中",) and (r.period == label or first <= r.on_date <= last)
+    reported = any(r.state in MEETS_PERIOD + ("推进中",) and _for_period(r, label, first, last, months)
                    for r in reports)
     if reported:
         return Status(OK, None, label, f"长期坚持，{label}已报告落实情况")
     return Status(UNREPORTED, None, label, f"长期坚持，{label}尚未报告落实情况（本期截至 {last:%Y-%m-%d}）")
+
+
+def _met_in(reports: list[Report], year: int) -> bool:
+    first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    return any(r.state in MEETS_PERIOD and _for_period(r, f"{year}年", first, last, 12) for r in reports)
 
 
 def _annual(rule: Rule, reports: list[Report], today: dt.date, soon_days: int) -> Status:
@@ -105,12 +124,13 @@ def _annual(rule: Rule, reports: list[Report], today: dt.date, soon_days: int) -
         due = annual_due(rule, year)
         if due < start:
             continue
-        met = any(r.state in MEETS_PERIOD and (r.period == f"{year}年" or r.on_date.year == year) for r in reports)
-        if not met and due < today:
+        if not _met_in(reports, year) and due < today:
             return Status(OVERDUE, due, f"{year}年", f"{year}年应于 {due:%Y-%m-%d} 前完成，已逾期 {(today - due).days} 天")
-    due = annual_due(rule, today.year)
-    label = f"{today.year}年"
-    if any(r.state in MEETS_PERIOD and (r.period == label or r.on_date.year == today.year) for r in reports):
+    # the coming obligation: this year's, or next year's when this year's fell before the plan existed
+    year = today.year + (annual_due(rule, today.year) < start)
+    due = annual_due(rule, year)
+    label = f"{year}年"
+    if _met_in(reports, year):
         return Status(DONE, due, label, f"{label}已完成（每年 {due.month} 月 {due.day} 日前）")
     days = (due - today).days
     if days <= soon_days:

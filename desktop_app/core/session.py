@@ -50,11 +50,12 @@ class Session:
         return path
 
     def exit_backup(self) -> Path | None:
-        """Back up on exit unless nothing was written since the newest backup."""
+        """Back up on exit unless nothing was written since the newest backup. Every write goes through
+        the audit trail, so an unchanged audit count means unchanged data (file times are no guide:
+        SQLite touches the -wal on every open)."""
         newest = list_backups(self.backup_dir)
-        files = [self.path, Path(str(self.path) + "-wal")]
-        changed = max(f.stat().st_mtime for f in files if f.exists())
-        if newest and newest[0].created_at.timestamp() >= changed:
+        entries = dbmod.db.execute_sql("SELECT count(*) FROM audit_log").fetchone()[0]
+        if newest and newest[0].counts.get("audit_log") == entries:
             return None
         return self.backup("退出")
 
@@ -68,13 +69,15 @@ class Session:
         with tempfile.TemporaryDirectory(prefix="restore-", dir=self.path.parent) as tmp:
             verified = Path(tmp) / "verified.sqlite"
             info = verify_backup(backup, extract_db_to=verified)
-            safety = self.backup("恢复前")
+            # not self.backup(): rotating now could delete the very backup being restored
+            safety = create_backup(self.path, self.backup_dir, "恢复前")
             dbmod.close_database()
             try:
                 restore_files(backup, self.path, verified)
             finally:
                 dbmod.open_database(self.path)
                 self.migration = migrate(dbmod.db, self.backup_dir)
+        rotate_with_settings(self.backup_dir)
         return RestoreResult(info, safety)
 
 

@@ -82,3 +82,21 @@ def test_reporting_periods(day, months, label):
 def test_urgency_orders_red_before_yellow_before_green():
     labels = sorted([ob.DONE, ob.OK, ob.UNREPORTED, ob.OVERDUE, ob.SOON, ob.OPEN], key=ob.URGENCY.get)
     assert labels[:3] == [ob.OVERDUE, ob.SOON, ob.UNREPORTED]
+
+
+def test_a_plan_issued_after_this_years_due_date_looks_to_next_year():
+    rule = Rule("annual", month=6, start=D(2026, 7, 1))  # 每年6月底前, plan issued 1 July
+    shown = at("2026-08-01", rule)
+    assert shown.label == ob.OK and shown.due == D(2027, 6, 30) and shown.period == "2027年"
+
+
+def test_a_late_report_for_last_period_does_not_cover_this_one():
+    annual = Rule("annual", month=12, start=D(2025, 1, 1))
+    late_2025 = Report("2025年", "已完成", D(2026, 1, 10))  # filed in January for last year
+    jan = at("2026-01-20", annual, late_2025)
+    assert jan.label == ob.OK and jan.period == "2026年"  # 2025 met; 2026 still open, not 已完成
+    standing = Rule("standing")
+    late_h2 = Report("2025年下半年", "本期已落实", D(2026, 1, 10))
+    assert at("2026-02-01", standing, late_h2).label == ob.UNREPORTED
+    undated = Report("", "本期已落实", D(2026, 1, 10))  # no period given: counted by its date
+    assert at("2026-02-01", standing, undated).label == ob.OK

@@ -31,7 +31,7 @@ def test_demo_check_backup_and_upgrade_in_an_awkward_folder(tmp_path):
     finally:
         session.close()
     assert result.to_version == SCHEMA_VERSION + 1
-    assert result.backup_path is not None and result.backup_path.parent == folder / "backups"
+    assert result.backup_path is not None and result.backup_path.parent == folder / "backups" / "数据"
     with sqlite3.connect(copy) as conn:
         assert conn.execute("SELECT count(*) FROM unit").fetchone()[0] == units
     report = check_database(copy)
