@@ -142,7 +142,7 @@ def run_import_tasks(args: argparse.Namespace) -> int:
         settle_unknown_by_creating,
     )
 
-    if args.dry_run and not args.db.is_file():
+    if not args.db.is_file():  # a mistyped path must not silently create an empty database
         print(f"错误：数据库文件“{args.db}”不存在。", file=sys.stderr)
         return 2
     session = open_session(args.db)
@@ -181,6 +181,9 @@ def run_export(args: argparse.Namespace) -> int:
     from desktop_app.core.session import open_session
     from desktop_app.core.task_export import export_tasks_xlsx
 
+    if not args.db.is_file():
+        print(f"错误：数据库文件“{args.db}”不存在。", file=sys.stderr)
+        return 2
     session = open_session(args.db)
     try:
         path = export_tasks_xlsx(args.out)

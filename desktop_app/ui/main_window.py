@@ -162,8 +162,11 @@ class MainWindow(QMainWindow):
         """A backup on the way out when anything changed since the last one."""
         from PySide6.QtWidgets import QApplication
 
+        from desktop_app.ui.worker import Job
+
         QApplication.setOverrideCursor(Qt.WaitCursor)
         try:
+            Job.finish_all()
             self.session.exit_backup()
         except Exception as exc:  # never keep the clerk from closing; the failure is logged
             log.warning("exit backup failed: %s", exc)

@@ -77,8 +77,22 @@ class Job(QObject):
 
     def start(self) -> "Job":
         Job._running.add(self)
+        self.dialog.setValue(0)  # starts Qt's minimum-duration clock (it waits 4 s from value -1)
         self.thread.start()
         return self
+
+    @classmethod
+    def busy(cls) -> bool:
+        return bool(cls._running)
+
+    @classmethod
+    def finish_all(cls) -> None:
+        """On exit: ask every running job to stop and wait for its thread, so no thread outlives the app."""
+        for job in list(cls._running):
+            job.control.cancel()
+            job.thread.quit()
+            job.thread.wait()
+            cls._running.discard(job)
 
     def _report(self, fraction: float, message: str) -> None:  # worker thread: only emit
         self.worker.progressed.emit(fraction, message)

@@ -135,3 +135,24 @@ def test_cancel_rolls_back_the_transaction(qtbot, ui_session, calls, how):
     assert not Unit.select().where(Unit.name == "写到一半的单位").exists()
     qtbot.waitUntil(finished(job), timeout=5000)
     assert not job.dialog.isVisible()
+
+
+def test_closing_the_window_waits_for_a_running_job(qtbot, demo_window):
+    """A thread still running when the app quits aborts the process; closing waits for it instead."""
+    import threading
+
+    from desktop_app.ui.worker import Job, run_job
+
+    release = threading.Event()
+    finished = []
+
+    def slow(control):
+        release.wait(5)
+        finished.append(True)
+
+    run_job(demo_window, "测试", slow, lambda result: None)
+    assert Job.busy()
+    threading.Timer(0.3, release.set).start()
+    demo_window.close()
+    assert finished == [True]
+    assert not Job.busy()

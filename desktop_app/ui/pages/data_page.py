@@ -30,7 +30,7 @@ from desktop_app.ui.error_dialog import show_error
 from desktop_app.ui.pages.common import page_title
 from desktop_app.ui.pages.units_page import make_table, selected_row
 from desktop_app.ui.table_models.safety_models import AuditTableModel, BackupTableModel
-from desktop_app.ui.worker import run_job
+from desktop_app.ui.worker import Job, run_job
 
 ALL_TOPICS = ("units", "settings", "audit", "backups")
 
@@ -101,6 +101,9 @@ class BackupsTab(QWidget):
 
     def restore(self, path: Path) -> None:
         """Runs on the GUI thread: the database connection it must close and reopen lives here."""
+        if Job.busy():
+            QMessageBox.information(self, "从备份恢复", "有后台任务（备份、导入或导出）正在进行，请等它完成后再恢复。")
+            return
         try:
             info = read_info(path)
         except AppError as exc:
