@@ -40,7 +40,7 @@ from desktop_app.core.migrations import MIGRATIONS, SCHEMA_VERSION
 from desktop_app.core.session import open_session
 from desktop_app.paths import backup_dir_for
 
-IMPORT_UNITS = 110  # commit_preview costs grow with the register; ~110 units take a few hundred ms
+IMPORT_UNITS = 400  # the commit must last a few hundred ms so that kills land inside it
 IMPORT_KILLS = 60
 MIGRATION_KILLS = 40
 SPREAD = 1.2  # kill delays are uniform over 0 … SPREAD × the uninterrupted duration
