@@ -21,7 +21,7 @@ from pathlib import Path, PurePosixPath
 from desktop_app import APP_NAME, __version__
 from desktop_app.core.db import connect_readonly
 from desktop_app.core.errors import AppError, DatabaseTooNew
-from desktop_app.core.files import atomic_path
+from desktop_app.core.files import atomic_path, file_sha256
 from desktop_app.paths import attachments_dir_for
 
 MANIFEST = "manifest.json"
@@ -74,14 +74,6 @@ def backup_file(source: Path, dest: Path) -> Path:
     return dest
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def _version_and_counts(path: Path) -> tuple[int, dict[str, int]]:
     conn = connect_readonly(path)
     try:
@@ -105,12 +97,12 @@ def create_backup(db_path: Path, dest_dir: Path, reason: str, name: str | None =
     with tempfile.TemporaryDirectory(prefix="backup-") as tmp:
         copy = backup_file(db_path, Path(tmp) / DB_MEMBER)
         version, counts = _version_and_counts(copy)
-        files = {DB_MEMBER: {"sha256": _sha256(copy), "size": copy.stat().st_size}}
+        files = {DB_MEMBER: {"sha256": file_sha256(copy), "size": copy.stat().st_size}}
         attachments = attachments_dir_for(db_path)
         extra = sorted(p for p in attachments.rglob("*") if p.is_file()) if attachments.is_dir() else []
         for item in extra:
             member = f"{ATTACHMENTS}/{item.relative_to(attachments).as_posix()}"
-            files[member] = {"sha256": _sha256(item), "size": item.stat().st_size}
+            files[member] = {"sha256": file_sha256(item), "size": item.stat().st_size}
         manifest = {"app": APP_NAME, "app_version": __version__, "schema_version": version,
                     "created_at": when.isoformat(sep=" "), "reason": reason, "source": str(db_path),
                     "counts": counts, "files": files}

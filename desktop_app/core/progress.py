@@ -3,7 +3,6 @@ evidence folder and fingerprinted (SHA-256), so a backup carries them and tamper
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import shutil
 from pathlib import Path
 
@@ -11,6 +10,7 @@ from desktop_app.core import audit
 from desktop_app.core.dates import parse_date
 from desktop_app.core.db import database_path, db
 from desktop_app.core.errors import AppError, NotFound, ValidationError
+from desktop_app.core.files import file_sha256
 from desktop_app.core.models import PROGRESS_STATES, Assignment, Evidence, Progress, now
 from desktop_app.paths import attachments_dir_for
 
@@ -29,14 +29,6 @@ def evidence_root() -> Path:
     if path is None:
         raise AppError("数据库尚未打开。")
     return attachments_dir_for(path)
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def add_progress(assignment_id: int, state: str, on_date: dt.date | str, text: str = "",
@@ -77,7 +69,7 @@ def _store_evidence(report: Progress, source: Path) -> Evidence:
     shutil.copy2(source, target)
     return Evidence.create(progress=report, file_name=source.name,
                            stored_path=target.relative_to(evidence_root()).as_posix(),
-                           sha256=_sha256(target), size=target.stat().st_size, added_at=now())
+                           sha256=file_sha256(target), size=target.stat().st_size, added_at=now())
 
 
 def history(assignment_id: int) -> list[Progress]:
@@ -90,6 +82,6 @@ def evidence_file(evidence: Evidence) -> Path:
     path = evidence_root() / evidence.stored_path
     if not path.is_file():
         raise AppError(f"证明材料“{evidence.file_name}”的文件已不在数据文件夹中（可从备份恢复）。")
-    if _sha256(path) != evidence.sha256:
+    if file_sha256(path) != evidence.sha256:
         raise AppError(f"证明材料“{evidence.file_name}”与登记时的校验值不符，文件可能已被改动。")
     return path

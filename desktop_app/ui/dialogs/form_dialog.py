@@ -33,6 +33,7 @@ class FormDialog(QDialog):
         self.outer.addWidget(self.buttons)
 
     def save(self) -> None:
+        """Each dialog's own work (the abstract step of this base class); raise AppError to stay open."""
         raise NotImplementedError
 
     def show_error(self, message: str) -> None:

@@ -139,9 +139,6 @@ class ProgressDialog(FormDialog):
         else:
             show_error(self, exc)
 
-    def save(self) -> None:  # FormDialog's synchronous path is not used
-        raise NotImplementedError
-
 
 class HistoryDialog(QDialog):
     """All reports of one assignment, newest first, and their evidence (double-click opens a file)."""
