@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from desktop_app import APP_NAME, __version__
-from desktop_app.core.db import connect_readonly
+from desktop_app.core.db import connect_readonly, table_counts
 from desktop_app.core.errors import AppError, DatabaseTooNew
 from desktop_app.core.files import atomic_path, file_sha256
 from desktop_app.paths import attachments_dir_for
@@ -77,10 +77,7 @@ def backup_file(source: Path, dest: Path) -> Path:
 def _version_and_counts(path: Path) -> tuple[int, dict[str, int]]:
     conn = connect_readonly(path)
     try:
-        version = conn.execute("PRAGMA user_version").fetchone()[0]
-        tables = [r[0] for r in conn.execute(
-            "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%' ORDER BY name")]
-        return version, {t: conn.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in tables}
+        return conn.execute("PRAGMA user_version").fetchone()[0], table_counts(conn)
     finally:
         conn.close()
 

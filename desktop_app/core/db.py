@@ -68,3 +68,10 @@ def close_database() -> None:
 
 def database_path() -> Path | None:
     return Path(db.database) if db.database else None
+
+
+def table_counts(conn: sqlite3.Connection) -> dict[str, int]:
+    """Rows per table, by name, on a standard-library connection (check, backup manifests)."""
+    tables = [row[0] for row in conn.execute(
+        "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%' ORDER BY name")]
+    return {table: conn.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0] for table in tables}

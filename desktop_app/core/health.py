@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from desktop_app.core.audit import CHAIN_COLUMNS, verify_rows
-from desktop_app.core.db import SQLITE_HEADER, connect_readonly
+from desktop_app.core.db import SQLITE_HEADER, connect_readonly, table_counts
 from desktop_app.core.migrations import SCHEMA_VERSION
 from desktop_app.core.models import ALL_MODELS
 
@@ -80,10 +80,8 @@ def _inspect(conn: sqlite3.Connection, report: CheckReport) -> None:
         report.problems.append("该数据库来自更新版本的软件，本软件不能打开。")
     elif version < SCHEMA_VERSION:
         report.notes.append(f"打开时将自动升级到版本 {SCHEMA_VERSION}（升级前会先备份）。")
-    tables = [row[0] for row in conn.execute(
-        "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%' ORDER BY name")]
-    for table in tables:
-        report.counts[table] = conn.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]
+    report.counts = table_counts(conn)
+    tables = list(report.counts)
     if "audit_log" in tables:
         chain = verify_rows(conn.execute(f"SELECT {CHAIN_COLUMNS} FROM audit_log ORDER BY id"))
         (report.notes if chain.ok else report.problems).append(chain.message())

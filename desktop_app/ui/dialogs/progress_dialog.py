@@ -28,7 +28,7 @@ from desktop_app.core.progress import add_progress, evidence_file, history
 from desktop_app.core.task_board import AssignmentRow
 from desktop_app.ui.dialogs.form_dialog import FormDialog
 from desktop_app.ui.error_dialog import show_error
-from desktop_app.ui.pages.units_page import make_table, selected_row
+from desktop_app.ui.pages.common import make_table, selected_row
 from desktop_app.ui.table_models.task_models import (
     AssignmentModel,
     EvidenceModel,

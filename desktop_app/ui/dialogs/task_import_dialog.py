@@ -30,7 +30,7 @@ from desktop_app.core.unit_groups import list_groups
 from desktop_app.core.units import active_units
 from desktop_app.ui.data_bus import DataBus
 from desktop_app.ui.error_dialog import show_error
-from desktop_app.ui.pages.units_page import make_table, selected_row
+from desktop_app.ui.pages.common import make_table, selected_row
 from desktop_app.ui.table_models.task_models import NameChoiceModel, ParsedTaskModel, WarningModel
 from desktop_app.ui.worker import run_job
 

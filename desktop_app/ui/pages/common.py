@@ -1,8 +1,17 @@
-"""Small building blocks shared by pages: titles, empty states, cards."""
+"""Small building blocks shared by pages and dialogs: titles, empty states, cards, tables."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFrame, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFrame,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
 
 
 def page_title(text: str, subtitle: str = "") -> QWidget:
@@ -59,3 +68,30 @@ class EmptyState(QWidget):
         self.text.setAlignment(Qt.AlignCenter)
         layout.addWidget(self.text)
         layout.addStretch(2)
+
+
+def make_table(model) -> QTableView:
+    table = QTableView()
+    table.setModel(model)
+    table.setSelectionBehavior(QAbstractItemView.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SingleSelection)
+    table.setEditTriggers(QAbstractItemView.NoEditTriggers)
+    table.setAlternatingRowColors(True)
+    table.verticalHeader().setVisible(False)
+    table.horizontalHeader().setStretchLastSection(True)
+    table.horizontalHeader().setSectionResizeMode(QHeaderView.Interactive)
+    # fitting columns reads a sample, not every row: a prefecture list has tens of thousands
+    table.horizontalHeader().setResizeContentsPrecision(200)
+    return table
+
+
+def selected_row(table: QTableView):
+    indexes = table.selectionModel().selectedRows()
+    return table.model().row_at(indexes[0].row()) if indexes else None
+
+
+def set_property(widget: QWidget, name: str, value: object) -> None:
+    """Dynamic properties drive the style sheet (red border, green/red message); re-polish to apply."""
+    widget.setProperty(name, value)
+    widget.style().unpolish(widget)
+    widget.style().polish(widget)

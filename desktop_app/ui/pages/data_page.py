@@ -27,8 +27,8 @@ from desktop_app.core.models import Unit
 from desktop_app.core.session import Session
 from desktop_app.ui.data_bus import DataBus
 from desktop_app.ui.error_dialog import show_error
-from desktop_app.ui.pages.common import page_title
-from desktop_app.ui.pages.units_page import make_table, selected_row
+from desktop_app.ui.pages.common import page_title, set_property
+from desktop_app.ui.pages.common import make_table, selected_row
 from desktop_app.ui.table_models.safety_models import AuditTableModel, BackupTableModel
 from desktop_app.ui.worker import Job, run_job
 
@@ -171,9 +171,7 @@ class AuditTab(QWidget):
         self.unit_filter.blockSignals(False)
         chain = verify_chain()
         self.chain_label.setText(chain.message())
-        self.chain_label.setProperty("state", "ok" if chain.ok else "error")
-        self.chain_label.style().unpolish(self.chain_label)
-        self.chain_label.style().polish(self.chain_label)
+        set_property(self.chain_label, "state", "ok" if chain.ok else "error")
         self.reload()
 
     def reload(self) -> None:

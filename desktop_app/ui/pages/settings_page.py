@@ -25,7 +25,7 @@ from desktop_app.core.settings import (
     stored_settings,
 )
 from desktop_app.ui.data_bus import DataBus
-from desktop_app.ui.pages.common import page_title
+from desktop_app.ui.pages.common import page_title, set_property
 
 
 class SettingsPage(QWidget):
@@ -84,7 +84,7 @@ class SettingsPage(QWidget):
             # a default that moves (the working year) stays blank until the clerk fixes it
             value = stored.get(key, BY_KEY[key].default)
             edit.setText(format_setting(key, value))
-            _set_property(edit, "invalid", False)
+            set_property(edit, "invalid", False)
         self.message.hide()
 
     def values(self) -> dict[str, str]:
@@ -97,7 +97,7 @@ class SettingsPage(QWidget):
             self._say(exc.message, "error")
             edit = self.edits.get(exc.field or "")
             if edit is not None:
-                _set_property(edit, "invalid", True)
+                set_property(edit, "invalid", True)
                 edit.setFocus()
             return False
         self.bus.notify("settings")
@@ -107,7 +107,7 @@ class SettingsPage(QWidget):
 
     def _say(self, text: str, state: str) -> None:
         self.message.setText(text)
-        _set_property(self.message, "state", state)
+        set_property(self.message, "state", state)
         self.message.show()
 
     def reset_thresholds(self) -> None:
@@ -119,9 +119,3 @@ class SettingsPage(QWidget):
             if definition.section not in ("基本信息", "公文格式"):
                 self.edits[definition.key].setText(format_setting(definition.key, default_value(definition.key)))
 
-
-def _set_property(widget: QWidget, name: str, value: object) -> None:
-    """Dynamic properties drive the style sheet (red border, green/red message); re-polish to apply."""
-    widget.setProperty(name, value)
-    widget.style().unpolish(widget)
-    widget.style().polish(widget)

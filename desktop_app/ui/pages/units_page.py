@@ -2,17 +2,14 @@
 from __future__ import annotations
 
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QMessageBox,
     QPushButton,
     QSplitter,
-    QTableView,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -28,28 +25,8 @@ from desktop_app.ui.dialogs.group_dialog import GroupDialog
 from desktop_app.ui.dialogs.merge_dialog import MergeDialog
 from desktop_app.ui.dialogs.unit_dialog import UnitDialog
 from desktop_app.ui.error_dialog import show_error
-from desktop_app.ui.pages.common import page_title
+from desktop_app.ui.pages.common import make_table, page_title, selected_row
 from desktop_app.ui.table_models.unit_models import GroupTableModel, MemberTableModel, UnitTableModel
-
-
-def make_table(model) -> QTableView:
-    table = QTableView()
-    table.setModel(model)
-    table.setSelectionBehavior(QAbstractItemView.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SingleSelection)
-    table.setEditTriggers(QAbstractItemView.NoEditTriggers)
-    table.setAlternatingRowColors(True)
-    table.verticalHeader().setVisible(False)
-    table.horizontalHeader().setStretchLastSection(True)
-    table.horizontalHeader().setSectionResizeMode(QHeaderView.Interactive)
-    # fitting columns reads a sample, not every row: a prefecture list has tens of thousands
-    table.horizontalHeader().setResizeContentsPrecision(200)
-    return table
-
-
-def selected_row(table: QTableView):
-    indexes = table.selectionModel().selectedRows()
-    return table.model().row_at(indexes[0].row()) if indexes else None
 
 
 class UnitsTab(QWidget):
