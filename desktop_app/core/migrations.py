@@ -174,7 +174,124 @@ def upgrade_to_3(db: Database) -> None:
         db.execute_sql(sql)
 
 
-MIGRATIONS: list[Migration] = [upgrade_to_1, upgrade_to_2, upgrade_to_3]
+def upgrade_to_4(db: Database) -> None:
+    """Personnel: officers with their history, certificates with lifecycle events, exams, appraisals,
+    editable dictionaries and remembered import column mappings."""
+    statements = [
+        """CREATE TABLE dict_item (
+            id INTEGER NOT NULL PRIMARY KEY,
+            kind TEXT NOT NULL,
+            value TEXT NOT NULL,
+            flag INTEGER NOT NULL DEFAULT 0,
+            sort_order INTEGER NOT NULL DEFAULT 0,
+            retired INTEGER NOT NULL DEFAULT 0)""",
+        "CREATE UNIQUE INDEX dict_item_kind_value ON dict_item (kind, value)",
+        """CREATE TABLE officer (
+            id INTEGER NOT NULL PRIMARY KEY,
+            unit_id INTEGER NOT NULL REFERENCES unit (id),
+            name TEXT NOT NULL,
+            id_number TEXT NOT NULL UNIQUE CHECK (length(id_number) = 18),
+            gender TEXT NOT NULL DEFAULT '',
+            ethnicity TEXT NOT NULL DEFAULT '',
+            birth_date DATE,
+            political_status TEXT NOT NULL DEFAULT '',
+            education TEXT NOT NULL DEFAULT '',
+            major TEXT NOT NULL DEFAULT '',
+            post TEXT NOT NULL DEFAULT '',
+            category TEXT NOT NULL DEFAULT '',
+            on_enforcement_post INTEGER NOT NULL DEFAULT 1,
+            law_field TEXT NOT NULL DEFAULT '',
+            region TEXT NOT NULL DEFAULT '',
+            phone TEXT NOT NULL DEFAULT '',
+            is_legal_reviewer INTEGER NOT NULL DEFAULT 0,
+            is_public_lawyer INTEGER NOT NULL DEFAULT 0,
+            status TEXT NOT NULL DEFAULT '在职' CHECK (status IN ('在职', '调离', '退休', '辞职', '死亡')),
+            status_date DATE,
+            note TEXT NOT NULL DEFAULT '',
+            created_at DATETIME NOT NULL,
+            updated_at DATETIME NOT NULL)""",
+        "CREATE INDEX officer_unit_id ON officer (unit_id)",
+        "CREATE INDEX officer_name ON officer (name)",
+        """CREATE TABLE officer_change (
+            id INTEGER NOT NULL PRIMARY KEY,
+            officer_id INTEGER NOT NULL REFERENCES officer (id) ON DELETE CASCADE,
+            kind TEXT NOT NULL,
+            on_date DATE NOT NULL,
+            from_unit_id INTEGER REFERENCES unit (id),
+            to_unit_id INTEGER REFERENCES unit (id),
+            reason TEXT NOT NULL DEFAULT '',
+            doc_number TEXT NOT NULL DEFAULT '',
+            entered_by TEXT NOT NULL DEFAULT '',
+            entered_at DATETIME NOT NULL)""",
+        "CREATE INDEX officer_change_officer_id ON officer_change (officer_id)",
+        "CREATE INDEX officer_change_from_unit_id ON officer_change (from_unit_id)",
+        "CREATE INDEX officer_change_to_unit_id ON officer_change (to_unit_id)",
+        """CREATE TABLE certificate (
+            id INTEGER NOT NULL PRIMARY KEY,
+            officer_id INTEGER NOT NULL REFERENCES officer (id) ON DELETE CASCADE,
+            kind TEXT NOT NULL DEFAULT 'law' CHECK (kind IN ('law', 'supervision')),
+            number TEXT UNIQUE,
+            issuer TEXT NOT NULL DEFAULT '',
+            issued_on DATE,
+            valid_until DATE,
+            law_field TEXT NOT NULL DEFAULT '',
+            region TEXT NOT NULL DEFAULT '',
+            replaced_by_id INTEGER REFERENCES certificate (id) ON DELETE SET NULL,
+            note TEXT NOT NULL DEFAULT '',
+            created_at DATETIME NOT NULL)""",
+        "CREATE INDEX certificate_officer_id ON certificate (officer_id)",
+        "CREATE INDEX certificate_replaced_by_id ON certificate (replaced_by_id)",
+        """CREATE TABLE certificate_event (
+            id INTEGER NOT NULL PRIMARY KEY,
+            certificate_id INTEGER NOT NULL REFERENCES certificate (id) ON DELETE CASCADE,
+            kind TEXT NOT NULL CHECK (kind IN ('apply', 'issue', 'review_pass', 'review_fail', 'renew',
+                                               'suspend', 'restore', 'revoke', 'cancel')),
+            on_date DATE NOT NULL,
+            reason TEXT NOT NULL DEFAULT '',
+            doc_number TEXT NOT NULL DEFAULT '',
+            until DATE,
+            entered_by TEXT NOT NULL DEFAULT '',
+            entered_at DATETIME NOT NULL)""",
+        "CREATE INDEX certificate_event_certificate_id ON certificate_event (certificate_id, on_date, id)",
+        """CREATE TABLE qualification_exam (
+            id INTEGER NOT NULL PRIMARY KEY,
+            officer_id INTEGER NOT NULL REFERENCES officer (id) ON DELETE CASCADE,
+            on_date DATE NOT NULL,
+            score REAL,
+            passed INTEGER NOT NULL DEFAULT 0,
+            exempt INTEGER NOT NULL DEFAULT 0,
+            note TEXT NOT NULL DEFAULT '')""",
+        "CREATE INDEX qualification_exam_officer_id ON qualification_exam (officer_id)",
+        """CREATE TABLE annual_appraisal (
+            id INTEGER NOT NULL PRIMARY KEY,
+            officer_id INTEGER NOT NULL REFERENCES officer (id) ON DELETE CASCADE,
+            year INTEGER NOT NULL,
+            result TEXT NOT NULL,
+            note TEXT NOT NULL DEFAULT '')""",
+        "CREATE UNIQUE INDEX annual_appraisal_officer_id_year ON annual_appraisal (officer_id, year)",
+        """CREATE TABLE column_mapping (
+            id INTEGER NOT NULL PRIMARY KEY,
+            kind TEXT NOT NULL,
+            source_key TEXT NOT NULL,
+            mapping TEXT NOT NULL,
+            updated_at DATETIME NOT NULL)""",
+        "CREATE UNIQUE INDEX column_mapping_kind_source_key ON column_mapping (kind, source_key)",
+    ]
+    for sql in statements:
+        db.execute_sql(sql)
+    # The starting dictionaries (shared/domain.md §2.2), written out here so that this step stays the same
+    # whatever later releases ship as defaults.
+    fields = ["市场监管", "生态环境", "文化市场", "交通运输", "农业", "应急管理", "城市管理", "自然资源",
+              "卫生健康", "住房城乡建设", "水利", "林业草原", "教育", "民政", "人力资源社会保障", "公安",
+              "税务", "司法行政", "乡镇（街道）综合执法", "其他"]
+    categories = [("行政编制公务员", 0), ("参照公务员法管理", 0), ("事业编制", 0), ("工勤", 1), ("编外·辅助人员", 1)]
+    rows = [("law_field", value, 0, order) for order, value in enumerate(fields)]
+    rows += [("category", value, flag, order) for order, (value, flag) in enumerate(categories)]
+    for row in rows:
+        db.execute_sql("INSERT INTO dict_item (kind, value, flag, sort_order) VALUES (?, ?, ?, ?)", row)
+
+
+MIGRATIONS: list[Migration] = [upgrade_to_1, upgrade_to_2, upgrade_to_3, upgrade_to_4]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -6,7 +6,9 @@ from __future__ import annotations
 import datetime as dt
 
 from peewee import (
+    BooleanField,
     CharField,
+    FloatField,
     DateField,
     DateTimeField,
     ForeignKeyField,
@@ -195,5 +197,132 @@ class Evidence(BaseModel):
     added_at = DateTimeField(default=now)
 
 
+class DictItem(BaseModel):
+    """An entry of a dictionary the clerk edits (执法领域, 人员类别 …); `flag` marks 辅助人员 categories."""
+
+    kind = TextField()
+    value = TextField()
+    flag = IntegerField(default=0)
+    sort_order = IntegerField(default=0)
+    retired = IntegerField(default=0)
+
+    class Meta:
+        indexes = ((("kind", "value"), True),)
+
+
+OFFICER_STATES = ("在职", "调离", "退休", "辞职", "死亡")
+
+
+class Officer(BaseModel):
+    """One enforcement officer or 辅助人员 (shared/domain.md §2.2). People who leave are kept, not deleted."""
+
+    unit = ForeignKeyField(Unit, backref="officers")
+    name = TextField()
+    id_number = TextField(unique=True)  # 18 characters, upper-case X
+    gender = TextField(default="")
+    ethnicity = TextField(default="")
+    birth_date = DateField(null=True)
+    political_status = TextField(default="")
+    education = TextField(default="")
+    major = TextField(default="")
+    post = TextField(default="")  # 职务/职级
+    category = TextField(default="")  # 人员类别/编制性质 (dictionary)
+    on_enforcement_post = BooleanField(default=True)  # 执法岗位: must hold a certificate (持证上岗)
+    law_field = TextField(default="")  # 执法类别/领域 (dictionary)
+    region = TextField(default="")  # 执法区域
+    phone = TextField(default="")
+    is_legal_reviewer = BooleanField(default=False)
+    is_public_lawyer = BooleanField(default=False)
+    status = TextField(default="在职")
+    status_date = DateField(null=True)
+    note = TextField(default="")
+    created_at = DateTimeField(default=now)
+    updated_at = DateTimeField(default=now)
+
+
+OFFICER_CHANGE_KINDS = ("登记", "调动", "调离", "退休", "辞职", "死亡", "恢复在职")
+
+
+class OfficerChange(BaseModel):
+    """History of where an officer served and when they left; moves never overwrite the past."""
+
+    officer = ForeignKeyField(Officer, backref="changes", on_delete="CASCADE")
+    kind = TextField()
+    on_date = DateField()
+    from_unit = ForeignKeyField(Unit, null=True, backref="officer_moves_out")
+    to_unit = ForeignKeyField(Unit, null=True, backref="officer_moves_in")
+    reason = TextField(default="")
+    doc_number = TextField(default="")
+    entered_by = TextField(default="")
+    entered_at = DateTimeField(default=now)
+
+
+CERT_KINDS = {"law": "行政执法证", "supervision": "行政执法监督证"}
+
+
+class Certificate(BaseModel):
+    """One card. Its status is never stored: it is replayed from its events (certificates.py)."""
+
+    officer = ForeignKeyField(Officer, backref="certificates", on_delete="CASCADE")
+    kind = TextField(default="law")
+    number = TextField(null=True, unique=True)  # empty while 申领中
+    issuer = TextField(default="")
+    issued_on = DateField(null=True)
+    valid_until = DateField(null=True)
+    law_field = TextField(default="")  # 执法类别
+    region = TextField(default="")
+    replaced_by = ForeignKeyField("self", null=True, backref="replaces", on_delete="SET NULL")
+    note = TextField(default="")
+    created_at = DateTimeField(default=now)
+
+
+class CertificateEvent(BaseModel):
+    certificate = ForeignKeyField(Certificate, backref="events", on_delete="CASCADE")
+    kind = TextField()  # see certificates.EVENTS
+    on_date = DateField()
+    reason = TextField(default="")
+    doc_number = TextField(default="")
+    until = DateField(null=True)  # end of a 暂扣 period
+    entered_by = TextField(default="")
+    entered_at = DateTimeField(default=now)
+
+
+class QualificationExam(BaseModel):
+    """资格考试 (or exemption through 法律职业资格); a pass or exemption is needed before a new certificate."""
+
+    officer = ForeignKeyField(Officer, backref="exams", on_delete="CASCADE")
+    on_date = DateField()
+    score = FloatField(null=True)
+    passed = BooleanField(default=False)
+    exempt = BooleanField(default=False)
+    note = TextField(default="")
+
+
+class AnnualAppraisal(BaseModel):
+    """年度考核 result (优秀/称职/基本称职/不称职 or 合格 …)."""
+
+    officer = ForeignKeyField(Officer, backref="appraisals", on_delete="CASCADE")
+    year = IntegerField()
+    result = TextField()
+    note = TextField(default="")
+
+    class Meta:
+        indexes = ((("officer", "year"), True),)
+
+
+class ColumnMapping(BaseModel):
+    """A column mapping the clerk confirmed for one kind of import from one source layout."""
+
+    kind = TextField()
+    source_key = TextField()
+    mapping = TextField()  # JSON {header: field}
+    updated_at = DateTimeField(default=now)
+
+    class Meta:
+        indexes = ((("kind", "source_key"), True),)
+
+
 ALL_MODELS: list[type[BaseModel]] = [Setting, Unit, UnitGroup, UnitGroupMember, NameAlias, AuditLog, Plan,
-                                     PlanSection, Task, Assignment, Progress, Evidence]
+                                     PlanSection, Task, Assignment, Progress, Evidence, DictItem, Officer, OfficerChange,
+                                     Certificate, CertificateEvent, QualificationExam, AnnualAppraisal,
+                                     ColumnMapping]

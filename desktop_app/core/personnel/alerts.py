@@ -1,0 +1,114 @@
+"""Warnings about officers, certificates and units: computed from the data each time they are shown,
+never stored, so fixing the data clears them (issue 5 § Warnings)."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from desktop_app.core.personnel.cert_status import CardStatus
+from desktop_app.core.personnel.certificates import APPLIED, EXPIRED, SUSPENDED, VALID
+
+EXPIRING, EXPIRED_CARD, SUSPEND_OVERDUE, NO_CERT, AUX_CERT, TWO_VALID, LEFT_CERT, REVIEWER_RATIO = (
+    "expiring", "expired", "suspend_overdue", "no_cert", "aux_cert", "two_valid", "left_cert", "reviewer_ratio")
+LABELS = {
+    EXPIRING: "证件即将到期",
+    EXPIRED_CARD: "证件已过期",
+    SUSPEND_OVERDUE: "暂扣期满未处理",
+    NO_CERT: "执法岗位无有效证件",
+    AUX_CERT: "辅助人员持有证件",
+    TWO_VALID: "同时持有两个有效证件",
+    LEFT_CERT: "已离岗仍持有证件",
+    REVIEWER_RATIO: "法制审核人员占比不足",
+}
+DANGER = {EXPIRED_CARD, NO_CERT, AUX_CERT, LEFT_CERT, SUSPEND_OVERDUE, TWO_VALID}
+
+
+@dataclass(frozen=True)
+class Alert:
+    code: str
+    message: str
+    officer_id: int | None = None
+    unit_id: int | None = None
+    cert_id: int | None = None
+    days_left: int | None = None  # for EXPIRING: the threshold band is chosen by the caller's settings
+
+    @property
+    def label(self) -> str:
+        return LABELS[self.code]
+
+    @property
+    def danger(self) -> bool:
+        return self.code in DANGER
+
+
+@dataclass(frozen=True)
+class OfficerFacts:
+    """What the rules need to know about one officer."""
+
+    id: int
+    name: str
+    unit_id: int
+    status: str
+    on_enforcement_post: bool
+    auxiliary: bool
+    is_legal_reviewer: bool
+
+
+def officer_alerts(officer: OfficerFacts, cards: list[CardStatus], today: dt.date,
+                   expiry_days: int) -> list[Alert]:
+    found: list[Alert] = []
+    base = {"officer_id": officer.id, "unit_id": officer.unit_id}
+    in_service = officer.status == "在职"
+    for card in cards:
+        label = f"证件 {card.number}" if card.number else "申领中的证件"
+        if card.state in (VALID, SUSPENDED) and card.valid_until is not None and in_service:
+            left = (card.valid_until - today).days
+            if left <= expiry_days:
+                found.append(Alert(EXPIRING, f"{label} 将于 {card.valid_until:%Y-%m-%d} 到期（还有 {left} 天）",
+                                   cert_id=card.id, days_left=left, **base))
+        if card.state == EXPIRED:
+            found.append(Alert(EXPIRED_CARD, f"{label} 已于 {card.valid_until:%Y-%m-%d} 到期，应换证或注销",
+                               cert_id=card.id, **base))
+        if card.state == SUSPENDED and card.until is not None and card.until < today:
+            found.append(Alert(SUSPEND_OVERDUE, f"{label} 暂扣至 {card.until:%Y-%m-%d}，期满未恢复、收回或注销",
+                               cert_id=card.id, **base))
+    live = [c for c in cards if c.state in (VALID, SUSPENDED, APPLIED, EXPIRED)]
+    if not in_service and live:
+        found.append(Alert(LEFT_CERT, f"已{officer.status}，证件 {live[0].number or '（申领中）'} 尚未注销",
+                           cert_id=live[0].id, **base))
+    if in_service and officer.auxiliary and [c for c in live if c.state != EXPIRED]:
+        card = live[0]
+        found.append(Alert(AUX_CERT, f"执法辅助人员不得持有执法证件（{card.number or '申领中'}）",
+                           cert_id=card.id, **base))
+    if in_service and officer.on_enforcement_post and not officer.auxiliary and not any(
+            c.state == VALID and c.kind == "law" for c in cards):
+        found.append(Alert(NO_CERT, "在执法岗位但没有有效的行政执法证，不得独立从事执法（持证上岗）", **base))
+    for kind in ("law", "supervision"):
+        valid = [c for c in cards if c.kind == kind and c.state == VALID]
+        if len(valid) > 1:
+            found.append(Alert(TWO_VALID, "同时有两个有效证件：" + "、".join(c.number for c in valid),
+                               cert_id=valid[1].id, **base))
+    return found
+
+
+@dataclass(frozen=True)
+class UnitRatio:
+    unit_id: int
+    unit_name: str
+    officers: int  # 在职 enforcement officers (辅助人员 not counted)
+    reviewers: int
+
+    @property
+    def ratio(self) -> float:
+        return self.reviewers / self.officers if self.officers else 0.0
+
+
+def reviewer_alerts(ratios: list[UnitRatio], minimum_percent: float) -> list[Alert]:
+    found = []
+    for unit in ratios:
+        if unit.officers and unit.ratio * 100 < minimum_percent - 1e-9:
+            needed = -(-unit.officers * minimum_percent // 100)
+            found.append(Alert(REVIEWER_RATIO, f"{unit.unit_name}：法制审核人员 {unit.reviewers} 人，占执法人员 "
+                               f"{unit.officers} 人的 {unit.ratio:.1%}，低于 {minimum_percent:g}%（至少需要 "
+                               f"{int(needed)} 人）", unit_id=unit.unit_id))
+    return found
