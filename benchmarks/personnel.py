@@ -1,0 +1,222 @@
+"""执法人员与证件 at prefecture scale: 20,000 officers, 25,000 certificates (issue 5 budgets).
+
+    python -m benchmarks.personnel [--runs N] [--officers 20000] [--gate]
+
+Builds the data with bulk inserts into a temporary database (officers with valid 身份证号, one card each,
+a fifth of them with an older card closed by 换证, some 暂扣 / 注销 / expired), then times — median of N
+runs after a warm-up — the same calls the 执法人员 page makes: loading the roster with every card's status
+and warnings, each filter as the clerk types, and (when the GUI is importable) the page's own refresh.
+It also times a 20,000-row roster import (parse + validate + commit) through the importer the CLI uses.
+Budgets: list open and each filter ≤ 100 ms; import ≤ 4 s.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import importlib.util
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+LIST_BUDGET_S = 0.100
+LOAD_BUDGET_S = 0.300  # issue 9: a page's model load at prefecture scale
+IMPORT_BUDGET_S = 4.0
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢"
+GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍红建文辉海峰宁晓东亮雪梅"
+
+
+def make_id(rng: random.Random, used: set[str]) -> str:
+    from desktop_app.core.id_card import id_check_character
+
+    while True:
+        born = dt.date(1965, 1, 1) + dt.timedelta(days=rng.randrange(0, 35 * 365))
+        body = f"6403{rng.randrange(1, 30):02d}{born:%Y%m%d}{rng.randrange(0, 1000):03d}"
+        number = body + id_check_character(body)
+        if number not in used:
+            used.add(number)
+            return number
+
+
+def person_name(rng: random.Random) -> str:
+    return rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2))))
+
+
+def build(db_path: Path, officers: int, units: int = 60, seed: int = 5) -> None:
+    from desktop_app.core.db import db
+    from desktop_app.core.models import now
+    from desktop_app.core.session import open_session
+
+    rng = random.Random(seed)
+    session = open_session(db_path)
+    stamp = now()
+    today = dt.date.today()
+    with db.atomic():
+        db.execute_sql("INSERT INTO unit (name, short_name, kind, sort_order, note, created_at, updated_at) "
+                       "VALUES " + ",".join(["(?, '', 'enforcement', ?, '', ?, ?)"] * units),
+                       [v for i in range(units) for v in (f"测试执法单位{i:03d}", i, stamp, stamp)])
+        unit_ids = [row[0] for row in db.execute_sql("SELECT id FROM unit ORDER BY id")]
+        used: set[str] = set()
+        rows = []
+        for n in range(officers):
+            number = make_id(rng, used)
+            aux = rng.random() < 0.08
+            rows.append((rng.choice(unit_ids), person_name(rng), number, "男" if int(number[16]) % 2 else "女",
+                         f"{number[6:10]}-{number[10:12]}-{number[12:14]}",
+                         "编外·辅助人员" if aux else "行政编制公务员", 0 if aux else 1, "市场监管",
+                         int(rng.random() < 0.05), "在职" if rng.random() > 0.03 else "退休", stamp, stamp))
+        db.connection().executemany(
+            "INSERT INTO officer (unit_id, name, id_number, gender, birth_date, category, on_enforcement_post, "
+            "law_field, is_legal_reviewer, status, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", rows)
+        officer_ids = [row[0] for row in db.execute_sql("SELECT id FROM officer WHERE on_enforcement_post = 1")]
+        cards, events = [], []
+        card_id = 0
+        for oid in officer_ids:
+            issued = today - dt.timedelta(days=rng.randrange(30, 5 * 365))
+            if rng.random() < 0.27:  # an older card closed by 换证 on the new card's issue day
+                card_id += 1
+                old_issued = issued - dt.timedelta(days=5 * 365)
+                cards.append((card_id, oid, f"64{card_id:08d}", "宁夏回族自治区人民政府", old_issued,
+                              old_issued + dt.timedelta(days=5 * 365), stamp))
+                events += [(card_id, "issue", old_issued, ""), (card_id, "renew", issued, "换发新证")]
+            card_id += 1
+            cards.append((card_id, oid, f"64{card_id:08d}", "宁夏回族自治区人民政府", issued,
+                          issued + dt.timedelta(days=5 * 365 - rng.choice((0, 0, 0, 400))), stamp))
+            events.append((card_id, "issue", issued, ""))
+            roll = rng.random()
+            if roll < 0.03:
+                events.append((card_id, "suspend", issued + dt.timedelta(days=10), "被投诉查实"))
+            elif roll < 0.05:
+                events.append((card_id, "cancel", issued + dt.timedelta(days=10), "调离"))
+        db.connection().executemany(
+            "INSERT INTO certificate (id, officer_id, kind, number, issuer, issued_on, valid_until, created_at) "
+            "VALUES (?, ?, 'law', ?, ?, ?, ?, ?)", cards)
+        db.connection().executemany(
+            "INSERT INTO certificate_event (certificate_id, kind, on_date, reason, entered_by, entered_at) "
+            "VALUES (?, ?, ?, ?, '基准', datetime('now'))", events)
+    session.close()
+
+
+def timed(fn, runs: int) -> float:
+    fn()
+    samples = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        samples.append(time.perf_counter() - start)
+    return statistics.median(samples)
+
+
+def write_roster_file(path: Path, count: int, seed: int = 11) -> None:
+    """A unit's roster as they send it: title row, header, 20k people of the benchmark units."""
+    from openpyxl import Workbook
+
+    rng = random.Random(seed)
+    used: set[str] = set()
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("执法人员")
+    sheet.append(["执法人员名册"])
+    sheet.append(["序号", "单位", "姓名", "性别", "公民身份号码", "人员类别", "执法领域", "联系电话"])
+    for n in range(count):
+        number = make_id(rng, used)
+        sheet.append([n + 1, f"测试执法单位{n % 60:03d}", person_name(rng), "男" if int(number[16]) % 2 else "女",
+                      number, "行政编制公务员", "市场监管",
+                      f"139{rng.randrange(10**7, 10**8)}"])
+    book.save(path)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--officers", type=int, default=20000)
+    parser.add_argument("--gate", action="store_true")
+    args = parser.parse_args(argv)
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    results: list[tuple[str, float, float]] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        os.environ["DESKTOP_APP_DATA_DIR"] = tmp
+        path = Path(tmp) / "bench.sqlite"
+        start = time.perf_counter()
+        build(path, args.officers)
+        print(f"生成数据：{args.officers} 名执法人员，用时 {time.perf_counter() - start:.1f} s")
+        from desktop_app.core.personnel import roster
+        from desktop_app.core.personnel.cert_status import card_statuses
+        from desktop_app.core.session import open_session
+
+        session = open_session(path)
+        try:
+            from desktop_app.core.db import db
+
+            cards = db.execute_sql("SELECT count(*) FROM certificate").fetchone()[0]
+            print(f"证件 {cards} 个")
+            rows = roster.load_roster()
+            results.append(("其中：全部证件当日状态", timed(lambda: card_statuses(dt.date.today()), args.runs),
+                            None))
+            results.append(("打开：载入名册、证件状态和预警", timed(
+                lambda: roster.load_roster(details=False), args.runs), LOAD_BUDGET_S))
+            cache = roster.RosterCache()
+            results.append(("再次打开（数据未变）", timed(cache.rows, args.runs), LIST_BUDGET_S))
+            typed = ""
+            for ch in rows[len(rows) // 2].name:
+                typed += ch
+                results.append((f"搜索输入“{typed}”", timed(
+                    lambda t=typed: roster.filter_rows(rows, roster.RosterFilter(text=t)), args.runs), LIST_BUDGET_S))
+            results.append(("筛选：单位", timed(lambda: roster.filter_rows(
+                rows, roster.RosterFilter(unit_id=rows[0].unit_id)), args.runs), LIST_BUDGET_S))
+            results.append(("筛选：预警=证件即将到期", timed(lambda: roster.filter_rows(
+                rows, roster.RosterFilter(alert="expiring")), args.runs), LIST_BUDGET_S))
+            results += _gui_timings(args.runs)
+            results += _import_timing(Path(tmp), path)
+        finally:
+            session.close()
+    failed = False
+    print()
+    for name, seconds, budget in results:
+        if budget is None:
+            print(f"  {name:<28} {seconds * 1000:8.1f} ms   （组成部分，无单独预算）")
+            continue
+        ok = seconds <= budget
+        failed |= not ok
+        print(f"  {name:<28} {seconds * 1000:8.1f} ms   预算 {budget * 1000:.0f} ms   {'PASS' if ok else 'FAIL'}")
+    return 1 if failed and args.gate else 0
+
+
+def _gui_timings(runs: int) -> list[tuple[str, float, float]]:
+    if importlib.util.find_spec("desktop_app.ui.pages.personnel_page") is None:
+        return []
+    from desktop_app.ui.app import create_application
+    from desktop_app.ui.data_bus import DataBus
+    from desktop_app.ui.pages.personnel_page import PersonnelPage
+
+    create_application()
+    page = PersonnelPage(DataBus())
+    return [("页面：刷新（界面，含载入）", timed(page.refresh, runs), LIST_BUDGET_S)]
+
+
+def _import_timing(tmp: Path, db_path: Path) -> list[tuple[str, float, float]]:
+    if importlib.util.find_spec("desktop_app.core.personnel.roster_import") is None:
+        return []
+    import subprocess
+
+    source = tmp / "roster20k.xlsx"
+    write_roster_file(source, 20000)
+    # The CLI path: a fresh process per run, so the commit really inserts 20k people each time.
+    samples = []
+    for run in range(3):
+        target = tmp / f"import{run}.sqlite"
+        build(target, 0)
+        start = time.perf_counter()
+        done = subprocess.run([sys.executable, "-m", "desktop_app", "import-personnel", str(source), "--db",
+                               str(target)], capture_output=True, text=True, encoding="utf-8")
+        samples.append(time.perf_counter() - start)
+        if done.returncode != 0:
+            print(done.stdout[-2000:], done.stderr[-2000:])
+            raise SystemExit("名册导入失败")
+    return [("导入 20,000 行名册（命令行，含进程启动）", statistics.median(samples), IMPORT_BUDGET_S)]
+
+
+if __name__ == "__main__":
+    sys.exit(main())
