@@ -124,11 +124,12 @@ def is_valid_id_number(text: object) -> bool:
 
 
 def mask_id_number(number: str) -> str:
-    """“640303********1232”: first 6 and last 4 kept, for exports where personal data is masked."""
+    """“6403**********1232”: the province and prefecture (first 4) and the last 4 kept, as issue 5 shows;
+    the county code, birth date and sequence — what identifies a person — are hidden."""
     text = normalise_id_number(number)
     if len(text) <= 10:
         return "*" * len(text)  # too short to keep anything without giving most of it away
-    return text[:6] + "*" * (len(text) - 10) + text[-4:]
+    return text[:4] + "*" * (len(text) - 8) + text[-4:]
 
 
 def mask_phone(phone: str) -> str:

@@ -133,9 +133,9 @@ def test_id_check_character_refuses_bad_input():
 
 
 def test_masks():
-    assert mask_id_number("640303198503151232") == "640303********1232"
-    assert mask_id_number("64032419780808121x") == "640324********121X"
-    assert mask_id_number("640303850315123") == "640303*****5123"
+    assert mask_id_number("640303198503151232") == "6403**********1232"
+    assert mask_id_number("64032419780808121x") == "6403**********121X"
+    assert mask_id_number("640303850315123") == "6403*******5123"
     assert mask_id_number("12345") == "*****"
     assert mask_phone("13912345678") == "139****5678"
     assert mask_phone("139 1234 5678") == "139****5678"
@@ -177,7 +177,7 @@ def test_prefix_plus_check_validates(first17):
     assert result.birth_date.strftime("%Y%m%d") == first17[6:14]
     assert result.gender == ("男" if int(first17[16]) % 2 else "女")
     assert validate_id_number(number.lower()).number == number
-    assert mask_id_number(number) == number[:6] + "*" * 8 + number[-4:]
+    assert mask_id_number(number) == number[:4] + "*" * 10 + number[-4:]
 
 
 @hsettings
