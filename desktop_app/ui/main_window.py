@@ -115,11 +115,16 @@ class MainWindow(QMainWindow):
             page = DashboardPage()
             page.navigate.connect(self.show_page)
             page.open_demo_requested.connect(self.open_demo)
+            page.personnel_filter.connect(self.show_personnel)
             return page
         if key == "tasks":  # page modules load on first visit, keeping start-up short
             from desktop_app.ui.pages.tasks_page import TasksPage
 
             return TasksPage(self.bus)
+        if key == "personnel":
+            from desktop_app.ui.pages.personnel_page import PersonnelPage
+
+            return PersonnelPage(self.bus)
         if key == "units":
             from desktop_app.ui.pages.units_page import UnitsPage
 
@@ -176,6 +181,11 @@ class MainWindow(QMainWindow):
 
     def show_page(self, key: str) -> None:
         self.navigation.setCurrentRow([k for k, _ in PAGES].index(key))
+
+    def show_personnel(self, alert: str = "", unit_id: int | None = None) -> None:
+        """执法人员与证件 filtered to one warning or one unit (the 工作台's figures link here)."""
+        self.show_page("personnel")
+        self.page("personnel").show_filter(alert, unit_id)
 
     def current_page_key(self) -> str:
         return PAGES[self.stack.currentIndex()][0]

@@ -14,6 +14,7 @@ from desktop_app.ui.pages.pending_page import PENDING
 class DashboardPage(QWidget):
     navigate = Signal(str)  # page key
     open_demo_requested = Signal()
+    personnel_filter = Signal(str, object)  # a warning code or "", a unit id or None
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -42,6 +43,10 @@ class DashboardPage(QWidget):
             self.pending_cards[key] = card
             grid.addWidget(card, 1 + position // 2, position % 2)
         self.tasks = self.pending_cards.pop("tasks")  # real figures once a task list is imported
+        self.personnel = self.pending_cards.pop("personnel")
+        self.personnel.body.linkActivated.connect(self._personnel_link)
+        self._personnel_stale = True  # computed when shown: at 20,000 officers it takes half a second
+        self._personnel_job = None
         self._shown_once = False
         self.refresh()
 
@@ -74,6 +79,47 @@ class DashboardPage(QWidget):
             self._shown_once = True
             self.tasks.body.setText("<span style='color:#888'>正在统计…</span>")
             QTimer.singleShot(0, self, lambda: self._refresh_tasks(get_setting("task_due_soon_days")))
+        self._personnel_stale = True
+        if self.isVisible():
+            QTimer.singleShot(0, self, self._refresh_personnel)
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        super().showEvent(event)
+        if self._personnel_stale:
+            QTimer.singleShot(0, self, self._refresh_personnel)
+
+    def _refresh_personnel(self) -> None:
+        from desktop_app.core.models import Officer
+        from desktop_app.ui.roster_loader import load_roster_then
+
+        if not self._personnel_stale or self._personnel_job is not None:
+            return  # up to date, or a load is under way (it marks itself done when it ends)
+        self._personnel_stale = False
+        if not Officer.select().exists():
+            self.personnel.body.setText(f"<span style='color:#888'>{PENDING['personnel'][1]}</span>")
+            return
+        job = load_roster_then(self, self._show_personnel, quiet=True)
+        if job is not None:
+            self._personnel_job = job
+            self.personnel.body.setText("<span style='color:#888'>正在统计…</span>")
+            job.finished.connect(self._personnel_loaded)
+
+    def _personnel_loaded(self) -> None:
+        self._personnel_job = None
+        if self._personnel_stale and self.isVisible():
+            self._refresh_personnel()
+
+    def _show_personnel(self, rows) -> None:
+        from desktop_app.ui.pages.personnel_summary import personnel_summary_html
+
+        self.personnel.body.setText(personnel_summary_html(rows))
+
+    def _personnel_link(self, link: str) -> None:
+        kind, _, value = link.partition(":")
+        if kind == "alert":
+            self.personnel_filter.emit(value, None)
+        elif kind == "unit":
+            self.personnel_filter.emit("", int(value))
 
     def _refresh_tasks(self, soon_days: int) -> None:
         from desktop_app.core.task_board import summary as task_summary  # loaded after the window shows

@@ -1,0 +1,106 @@
+"""The 执法人员 page's toolbar and batch actions: 新增人员, 导入名册…, 导出…, 年度清理…, 字典…, 批量….
+
+导入名册 and 年度清理 open dialogs that live in their own modules; their buttons show only when those
+modules exist (`module_exists`), so the page never offers a placeholder.
+"""
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import inspect
+from pathlib import Path
+
+from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+ROSTER_IMPORT = "desktop_app.ui.dialogs.roster_import_dialog"
+CLEANUP = "desktop_app.ui.dialogs.cleanup_wizard"
+EXPORT = "desktop_app.core.personnel.export"
+
+
+def module_exists(name: str) -> bool:
+    try:
+        return importlib.util.find_spec(name) is not None
+    except (ImportError, ValueError):
+        return False
+
+
+class PersonnelActions:
+    """Mixed into PersonnelPage (GUI thread only): uses its bus, filters, selection and rows."""
+
+    def add_officer(self) -> None:
+        from desktop_app.ui.dialogs.officer_dialog import OPEN_EXISTING, OfficerDialog
+
+        dialog = OfficerDialog(self, unit_id=self.unit_filter.currentData())
+        result = dialog.exec()
+        if result == OPEN_EXISTING and dialog.existing_id is not None:
+            self.select_officer(dialog.existing_id)
+        elif result and dialog.saved is not None:
+            self._select_after_load = dialog.saved.id
+            self.bus.notify("personnel", "audit")
+
+    def batch(self, action: str) -> None:
+        """Confirm in the dialog, then run the batch on a worker thread (thousands of officers take
+        seconds); 取消 rolls the whole batch back."""
+        from desktop_app.ui.dialogs.batch_dialog import TITLES, BatchDialog, run_batch
+        from desktop_app.ui.worker import run_job
+
+        rows = self.selected_rows()
+        if len(rows) < 2:
+            return
+        dialog = BatchDialog(self, action, rows)
+        if not dialog.exec() or dialog.step_fn is None:
+            return
+        step = dialog.step_fn
+
+        def done(result) -> None:
+            self.bus.notify("personnel", "audit")
+            QMessageBox.information(self, f"批量{TITLES[action]}", result.summary())
+
+        run_job(self, f"正在批量{TITLES[action]}…", lambda control: run_batch(rows, step, control), done)
+
+    def edit_dictionaries(self) -> None:
+        from desktop_app.ui.dialogs.dictionary_dialog import DictionaryDialog
+
+        if DictionaryDialog(self).exec():
+            self.bus.notify("personnel", "audit")
+
+    def import_roster(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "选择执法人员名册", "",
+                                              "名册 (*.xlsx *.xls *.csv);;所有文件 (*)")
+        if path and importlib.import_module(ROSTER_IMPORT).run_roster_import(self, Path(path)):
+            self.bus.notify("personnel", "audit")
+
+    def cleanup(self) -> None:
+        if importlib.import_module(CLEANUP).run_cleanup_wizard(self):
+            self.bus.notify("personnel", "audit")
+
+    def export(self) -> None:
+        """The list as Excel, all units or the one chosen in the filter; 身份证号 and 电话 masked by default."""
+        from desktop_app.ui.dialogs.export_options_dialog import ExportOptionsDialog
+
+        unit_id = self.unit_filter.currentData()
+        count = sum(1 for r in self.all_rows if r.unit_id == unit_id) if unit_id else len(self.all_rows)
+        options = ExportOptionsDialog(self, count, self.unit_filter.currentText() if unit_id else "")
+        if not options.exec():
+            return
+        path, _ = QFileDialog.getSaveFileName(self, "导出执法人员名册", "执法人员名册.xlsx", "Excel 工作簿 (*.xlsx)")
+        if path:
+            target = Path(path) if path.lower().endswith(".xlsx") else Path(path + ".xlsx")
+            self._export_to(target, options.unmasked, unit_id)
+
+    def _export_to(self, target: Path, unmasked: bool, unit_id: int | None) -> None:
+        from desktop_app.ui.worker import run_job
+
+        export = importlib.import_module(EXPORT).export_personnel_xlsx
+        accepted = inspect.signature(export).parameters
+        extra = {"unit_id": unit_id} if unit_id and "unit_id" in accepted else {}
+
+        def work(control):
+            if "control" in accepted:
+                extra["control"] = control
+            return export(target, unmasked=unmasked, **extra)
+
+        def done(written) -> None:
+            QMessageBox.information(self, "导出完成", f"执法人员名册已导出：\n{written or target}")
+
+        run_job(self, "正在导出执法人员名册…", work, done)

@@ -1,0 +1,44 @@
+"""Loading the roster for the 执法人员 page and the 工作台 card without freezing the window.
+
+`load_roster` takes about 25 ms per 1,000 officers (0.5–0.65 s at 20,000 on the reference machine).
+Below BACKGROUND_FROM officers it runs at once and `on_done` is called before `load_roster_then`
+returns; above, it runs on a worker thread (ui/worker.py) and `on_done` comes later on the GUI thread.
+"""
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtWidgets import QWidget
+
+from desktop_app.core.models import Officer
+from desktop_app.core.personnel.roster import RosterRow, load_roster
+from desktop_app.ui.worker import Job
+
+log = logging.getLogger(__name__)
+BACKGROUND_FROM = 5000  # ≈ 0.15 s loaded in place; more goes to a worker thread
+NEVER_SHOWN = 2**31 - 1
+
+
+def list_rows() -> list[RosterRow]:
+    """What the list and the dashboard show (the detail pane reads birth date, phone … per officer)."""
+    return load_roster(details=False)
+
+
+def load_roster_then(parent: QWidget | None, on_done: Callable[[Any], None], quiet: bool = False,
+                     then: Callable[[list[RosterRow]], Any] | None = None) -> Job | None:
+    """`on_done(rows)`, or `on_done(then(rows))`: `then` runs where the load runs (worker-safe work only).
+    `quiet`: no progress dialog and errors only logged (the dashboard's figures)."""
+    def work(control=None) -> Any:
+        rows = list_rows()
+        return then(rows) if then is not None else rows
+
+    if Officer.select().count() < BACKGROUND_FROM:
+        on_done(work())
+        return None
+    on_error = (lambda exc: log.warning("loading the roster failed: %s", exc)) if quiet else None
+    job = Job(parent, "正在加载执法人员名册…", work, on_done, on_error)
+    if quiet:
+        job.dialog.setMinimumDuration(NEVER_SHOWN)
+    return job.start()
