@@ -7,13 +7,14 @@ returns; above, it runs on a worker thread (ui/worker.py) and `on_done` comes la
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtWidgets import QWidget
 
 from desktop_app.core.models import Officer
-from desktop_app.core.personnel.roster import RosterRow, load_roster
+from desktop_app.core.personnel.roster import RosterCache, RosterRow
 from desktop_app.ui.worker import Job
 
 log = logging.getLogger(__name__)
@@ -21,9 +22,15 @@ BACKGROUND_FROM = 5000  # ≈ 0.15 s loaded in place; more goes to a worker thre
 NEVER_SHOWN = 2**31 - 1
 
 
+_cache = RosterCache()
+_cache_lock = threading.Lock()
+
+
 def list_rows() -> list[RosterRow]:
-    """What the list and the dashboard show (the detail pane reads birth date, phone … per officer)."""
-    return load_roster(details=False)
+    """What the list and the dashboard show (the detail pane reads birth date, phone … per officer).
+    Shared and kept while the database is unchanged, so the dashboard and the page load it once."""
+    with _cache_lock:
+        return _cache.rows()
 
 
 def load_roster_then(parent: QWidget | None, on_done: Callable[[Any], None], quiet: bool = False,

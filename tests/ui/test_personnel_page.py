@@ -491,7 +491,7 @@ def test_optional_hooks_show_only_when_their_module_exists(qtbot, window, monkey
 
 def test_cancelling_a_batch_undoes_all_of_it(page):
     from desktop_app.core.jobs import Cancelled, JobControl
-    from desktop_app.ui.dialogs.batch_dialog import review_pass, run_batch
+    from desktop_app.core.personnel.batch import review_pass, run_batch
 
     select(page, "测试甲", "测试丁")
     rows = page.selected_rows()

@@ -12,7 +12,15 @@ from typing import NamedTuple
 from desktop_app.core.dates import parse_date
 from desktop_app.core.db import db
 from desktop_app.core.personnel.certificates import (
-    APPLIED, CANCELLED, EXPIRED, RENEWED, RESULT, REVOKED, SUSPENDED, VALID)
+    APPLIED,
+    CANCELLED,
+    EXPIRED,
+    RENEWED,
+    RESULT,
+    REVOKED,
+    SUSPENDED,
+    VALID,
+)
 
 # Which card speaks for an officer when they have several of one kind.
 RANK = {VALID: 0, SUSPENDED: 1, EXPIRED: 2, APPLIED: 3, REVOKED: 4, CANCELLED: 5, RENEWED: 6}

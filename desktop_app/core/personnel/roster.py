@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
-from contextlib import contextmanager
 from collections import Counter
+from contextlib import contextmanager
 from dataclasses import dataclass
-
 
 from desktop_app.core.db import db
 from desktop_app.core.personnel import alerts as al
@@ -146,16 +145,18 @@ def _load(today: dt.date, include_left: bool, details: bool, officer_ids: list[i
 NO_DETAILS = (None, "", "", "", 0, "", "", "")
 
 
-def change_stamp() -> tuple[int, int]:
-    """Changes since the connection opened (this connection's writes) and SQLite's data_version (other
-    connections' commits): equal stamps mean nothing the roster shows has changed."""
-    return db.connection().total_changes, db.execute_sql("PRAGMA data_version").fetchone()[0]
+def change_stamp() -> tuple:
+    """The connection itself, its own changes since it opened, and SQLite's data_version (other
+    connections' commits): equal stamps mean nothing the roster shows has changed. Holding the connection
+    object keeps a reopened or restored database (a new connection, counters back at zero) from matching."""
+    conn = db.connection()
+    return conn, conn.total_changes, db.execute_sql("PRAGMA data_version").fetchone()[0]
 
 
 class RosterCache:
     """The last list load, kept while the database is unchanged and the day is the same: reopening the
-    page or clearing a filter costs nothing. A stamp read from another thread's connection only causes a
-    reload, never stale rows."""
+    page or the dashboard's figures cost nothing. A stamp read from another thread's connection only
+    causes a reload, never stale rows."""
 
     def __init__(self) -> None:
         self._key: tuple | None = None
@@ -163,7 +164,7 @@ class RosterCache:
 
     def rows(self, today: dt.date | None = None) -> list[RosterRow]:
         today = today or dt.date.today()
-        key = (today, change_stamp())
+        key = (today, *change_stamp())
         if key != self._key:
             self._rows = load_roster(today, details=False)
             self._key = key

@@ -41,7 +41,8 @@ class PersonnelActions:
     def batch(self, action: str) -> None:
         """Confirm in the dialog, then run the batch on a worker thread (thousands of officers take
         seconds); 取消 rolls the whole batch back."""
-        from desktop_app.ui.dialogs.batch_dialog import TITLES, BatchDialog, run_batch
+        from desktop_app.core.personnel.batch import run_batch
+        from desktop_app.ui.dialogs.batch_dialog import TITLES, BatchDialog
         from desktop_app.ui.worker import run_job
 
         rows = self.selected_rows()
