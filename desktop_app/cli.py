@@ -73,10 +73,25 @@ def build_parser() -> argparse.ArgumentParser:
     tasks.add_argument("--title", metavar="名称", help="任务清单名称（默认取文件标题）")
     tasks.add_argument("--issued", metavar="日期", help="印发日期，如 2023-12-15（每年的任务从此后第一个时限算起）")
 
-    export = commands.add_parser("export", help="导出 Excel 台账", description="导出 Excel 台账。")
-    export.add_argument("what", choices=["tasks"], metavar="内容", help="tasks：任务进展台账")
+    people = commands.add_parser(
+        "import-personnel", help="导入执法人员名册", description="从 .xlsx 导入执法人员名册（身份证号已登记的人员"
+        "更新，其余新增；有证号的同时登记证件）。任何一行有错误时不写入，退出码为 1；--skip-invalid 只导入没有错误"
+        "的行。--dry-run 只核对不写入（有错误时退出码同样为 1）；--json 输出一个 JSON 对象，逐行列出结果和错误。")
+    people.add_argument("file", type=Path, metavar="文件", help="人员名册（.xlsx）")
+    people.add_argument("--db", type=Path, metavar="路径", required=True, help="数据库文件")
+    people.add_argument("--dry-run", action="store_true", help="只核对，不写入数据库")
+    people.add_argument("--json", action="store_true", help="以 JSON 输出核对结果")
+    people.add_argument("--skip-invalid", action="store_true", help="跳过有错误的行，只导入其余各行")
+
+    export = commands.add_parser("export", help="导出 Excel 台账", description="导出 Excel 台账。personnel 导出的"
+                                 "身份证号码和联系电话默认脱敏，加 --unmasked 才输出完整号码。")
+    export.add_argument("what", choices=["tasks", "personnel"], metavar="内容",
+                        help="tasks：任务进展台账；personnel：执法人员清单和持证情况统计")
     export.add_argument("--db", type=Path, metavar="路径", required=True, help="数据库文件")
     export.add_argument("--out", type=Path, metavar="文件", required=True, help="输出的 .xlsx 文件")
+    export.add_argument("--date", metavar="日期", help="统计截至日期，如 2026-11-21（默认今天）")
+    export.add_argument("--unmasked", action="store_true",
+                        help="personnel：输出完整的身份证号码和联系电话（文件须妥善保管）")
     return parser
 
 
@@ -170,6 +185,50 @@ def run_import_tasks(args: argparse.Namespace) -> int:
         session.close()
 
 
+def run_import_personnel(args: argparse.Namespace) -> int:
+    import json
+
+    from desktop_app.core.errors import AppError
+    from desktop_app.core.personnel.roster_import import (
+        ERROR,
+        commit_roster,
+        load_roster_file,
+        preview_as_json,
+        validate,
+    )
+    from desktop_app.core.session import open_session
+
+    if not args.db.is_file():
+        print(f"错误：数据库文件“{args.db}”不存在。", file=sys.stderr)
+        return 2
+    session = open_session(args.db)
+    try:
+        preview = load_roster_file(args.file)
+        problems = preview.mapping_problems()
+        if not problems:
+            validate(preview)
+        if args.json:
+            print(json.dumps(preview_as_json(preview), ensure_ascii=False, indent=1))
+        if problems:
+            raise AppError("列对应有问题：" + "".join(problems))
+        counts = preview.counts()
+        out = sys.stderr if args.json else sys.stdout
+        tally = "，".join(f"{result} {number} 行" for result, number in counts.items())
+        print(f"{preview.path.name}（工作表“{preview.sheet_name}”）：{tally}", file=out)
+        if not args.json:
+            for error in preview.errors:
+                print(f"  {error.text}")
+        if counts[ERROR] and not args.skip_invalid:
+            print(f"有 {counts[ERROR]} 行存在错误，未写入任何数据（可加 --skip-invalid 只导入没有错误的行）。", file=out)
+            return 1
+        if args.dry_run:
+            return 0
+        print(commit_roster(preview, skip_invalid=args.skip_invalid).message(), file=out)
+        return 0
+    finally:
+        session.close()
+
+
 def _print_preview(preview) -> None:
     parsed = preview.parsed
     print(f"{parsed.source}：{parsed.title or '（无标题）'}，{len(parsed.sections)} 个部分，{len(parsed.tasks)} 项任务")
@@ -178,23 +237,34 @@ def _print_preview(preview) -> None:
 
 
 def run_export(args: argparse.Namespace) -> int:
+    from desktop_app.core.dates import parse_date
     from desktop_app.core.session import open_session
-    from desktop_app.core.task_export import export_tasks_xlsx
 
     if not args.db.is_file():
         print(f"错误：数据库文件“{args.db}”不存在。", file=sys.stderr)
         return 2
+    if args.unmasked and args.what != "personnel":
+        print("错误：--unmasked 只用于 personnel（执法人员清单）。", file=sys.stderr)
+        return 2
+    today = parse_date(args.date, field="截至日期") if args.date else None
     session = open_session(args.db)
     try:
-        path = export_tasks_xlsx(args.out)
+        if args.what == "personnel":
+            from desktop_app.core.personnel.export import export_personnel_xlsx
+
+            path = export_personnel_xlsx(args.out, today=today, unmasked=args.unmasked)
+        else:
+            from desktop_app.core.task_export import export_tasks_xlsx
+
+            path = export_tasks_xlsx(args.out, today=today)
     finally:
         session.close()
-    print(f"已导出：{path}")
+    print(f"已导出：{path}" + ("（含完整身份证号码和联系电话，请妥善保管）" if args.unmasked else ""))
     return 0
 
 
 COMMANDS = {"demo": run_demo, "check": run_check, "backup": run_backup, "restore": run_restore,
-            "import-tasks": run_import_tasks, "export": run_export}
+            "import-tasks": run_import_tasks, "export": run_export, "import-personnel": run_import_personnel}
 
 
 def run_command(args: argparse.Namespace) -> int:
