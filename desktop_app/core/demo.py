@@ -131,11 +131,18 @@ def seed_tasks(ctx: DemoContext) -> None:
     seed(ctx)
 
 
+def seed_personnel(ctx: DemoContext) -> None:
+    from desktop_app.core.personnel.demo_personnel import seed_personnel as seed
+
+    seed(ctx)
+
+
 DEMO_STEPS: list[tuple[str, DemoStep]] = [
     ("基本设置", seed_settings),
     ("单位", seed_units),
     ("单位分组", seed_groups),
     ("任务清单与进展", seed_tasks),
+    ("执法人员与证件", seed_personnel),
 ]
 
 

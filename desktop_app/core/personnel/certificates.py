@@ -106,7 +106,7 @@ def _date(value: dt.date | str | None, label: str, required: bool = True) -> dt.
         if required:
             raise ValidationError(f"请填写{label}。", label)
         return None
-    return value if isinstance(value, dt.date) else parse_date(value, field=label)
+    return parse_date(value, field=label)  # also turns a datetime (an Excel cell) into a date
 
 
 def _not_future(day: dt.date, label: str) -> None:
@@ -171,7 +171,7 @@ def _check_sequence(cert: Certificate, kind: str, day: dt.date) -> CertState:
         raise ValidationError(f"{EVENTS[kind]}日期 {day:%Y-%m-%d} 早于该证上一次变动"
                               f"（{EVENTS[events[-1][0]]}，{events[-1][1]:%Y-%m-%d}），请按时间顺序登记。", "on_date")
     current = replay(events, cert.valid_until, day)
-    if current.state not in ALLOWED_FROM[kind]:
+    if (None if current.state == NONE else current.state) not in ALLOWED_FROM[kind]:  # None: no event yet
         shown = current.state if current.state != NONE else "尚未发证"
         allowed = "、".join(s or "未登记" for s in ALLOWED_FROM[kind])
         raise ValidationError(f"证件 {cert.number or ''} 当前为“{shown}”，不能{EVENTS[kind]}"
@@ -249,6 +249,7 @@ def register_existing(officer_id: int, data: CertificateInput, doc_number: str =
     """A card issued before the app was used (roster import, first entry). No exam gate: the card exists;
     if its holder should not have it, the warnings say so."""
     values = _clean_card(data)
+    _not_future(values["issued_on"], "发证日期")
     with db.atomic():
         cert = Certificate.create(officer=officer_id, created_at=now(), **values)
         _record_event(cert, "issue", values["issued_on"], reason=reason, doc_number=clean_display(doc_number))
@@ -297,7 +298,8 @@ def add_event(cert_id: int, kind: str, on_date: dt.date | str | None = None, rea
 def renew(cert_id: int, data: CertificateInput, doc_number: str = "") -> Certificate:
     """换证: the old card is closed (已换证) and a new one with a new number is issued the same day."""
     old = get_certificate(cert_id)
-    values = _clean_card(CertificateInput(**{**data.__dict__, "kind": old.kind}))
+    # the old card is left out of the clash check so that reusing its number gets the message below
+    values = _clean_card(CertificateInput(**{**data.__dict__, "kind": old.kind}), old.id)
     day = values["issued_on"]
     _not_future(day, "换证日期")
     officer = Officer.get_by_id(old.officer_id)
