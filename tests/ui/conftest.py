@@ -66,17 +66,18 @@ def run_child(child_env):
     return run
 
 
-def _open_window(qtbot, path: Path, demo: bool):
+def _open_window(qtbot, path: Path, template: Path | None):
+    """A main window on `path`: a copy of the demo template, or a new empty database."""
+    import shutil
+
     from desktop_app.core.session import open_session
     from desktop_app.ui.main_window import MainWindow
 
+    if template is not None:
+        shutil.copyfile(template, path)
     session = open_session(path)
     try:
-        if demo:
-            from desktop_app.core.demo import populate_demo
-
-            populate_demo()
-        window = MainWindow(session, is_demo=demo)
+        window = MainWindow(session, is_demo=template is not None)
     except BaseException:
         session.close()
         raise
@@ -87,8 +88,8 @@ def _open_window(qtbot, path: Path, demo: bool):
 
 
 @pytest.fixture
-def demo_window(qtbot, tmp_path):
-    session, window = _open_window(qtbot, tmp_path / "demo-ui.sqlite", demo=True)
+def demo_window(qtbot, tmp_path, demo_template):
+    session, window = _open_window(qtbot, tmp_path / "demo-ui.sqlite", demo_template)
     yield window
     window.close()
     session.close()
@@ -96,7 +97,7 @@ def demo_window(qtbot, tmp_path):
 
 @pytest.fixture
 def empty_window(qtbot, tmp_path):
-    session, window = _open_window(qtbot, tmp_path / "empty-ui.sqlite", demo=False)
+    session, window = _open_window(qtbot, tmp_path / "empty-ui.sqlite", None)
     yield window
     window.close()
     session.close()

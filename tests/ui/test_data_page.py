@@ -37,19 +37,19 @@ def test_backup_to_a_chosen_folder(qtbot, demo_window, message_boxes, monkeypatc
     page = demo_window.page("data").backups_tab
     qtbot.mouseClick(page.export_button, Qt.LeftButton)
     qtbot.waitUntil(lambda: list_backups(usb) != [], timeout=10_000)
-    qtbot.waitUntil(lambda: message_boxes.calls and message_boxes.calls[-1][1] == "备份完成", timeout=10_000)
+    qtbot.waitUntil(lambda: bool(message_boxes.calls and message_boxes.calls[-1][1] == "备份完成"), timeout=10_000)
     assert page.model.rows == []  # a backup elsewhere is not one of this folder's
 
 
 def test_audit_list_filters_by_unit_and_exports(qtbot, demo_window, monkeypatch, tmp_path, message_boxes):
-    unit = Unit.get(Unit.short_name == "水务局")
-    update_unit(unit.id, UnitInput(unit.name, unit.kind, "水利局"))
+    unit = Unit.get(Unit.short_name == "审计局")  # a unit with no officers: its trail is its own two entries
+    update_unit(unit.id, UnitInput(unit.name, unit.kind, "审计"))
     demo_window.bus.notify("units")
     tab = demo_window.page("data").audit_tab
     assert "逐条校验通过" in tab.chain_label.text()
     tab.unit_filter.setCurrentIndex(tab.unit_filter.findData(unit.id))
     assert [r.action for r in tab.model.rows] == ["修改", "新增"]
-    assert "简称：水务局 → 水利局" in tab.model.rows[0].changes
+    assert "简称：审计局 → 审计" in tab.model.rows[0].changes
     target = tmp_path / "操作记录.xlsx"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(target), "")))
     qtbot.mouseClick(tab.export_button, Qt.LeftButton)

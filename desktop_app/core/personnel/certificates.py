@@ -16,6 +16,7 @@ from desktop_app.core.db import db
 from desktop_app.core.errors import NotFound, ValidationError
 from desktop_app.core.models import CERT_KINDS, Certificate, CertificateEvent, Officer, QualificationExam, now
 from desktop_app.core.personnel import dictionaries
+from desktop_app.core.personnel.officers import get_officer
 from desktop_app.core.text_norm import clean_display
 
 EVENTS = {"apply": "申领", "issue": "发证", "review_pass": "年审通过", "review_fail": "年审不通过",
@@ -206,7 +207,7 @@ def _clean_card(data: CertificateInput, cert_id: int | None = None) -> dict:
 def apply_for(officer_id: int, kind: str = "law", on_date: dt.date | str | None = None,
               law_field: str = "", region: str = "", doc_number: str = "") -> Certificate:
     """申领: a card without a number yet; refused for 辅助人员, people who left, or without a passed exam."""
-    officer = Officer.get_by_id(officer_id)
+    officer = get_officer(officer_id)
     day = _date(on_date, "申领日期", required=False) or dt.date.today()
     _not_future(day, "申领日期")
     why = can_hold(officer)

@@ -115,10 +115,13 @@ def _load(today: dt.date, include_left: bool, details: bool, officer_ids: list[i
     if officer_ids is not None:
         sql += f" WHERE o.id IN ({','.join('?' * len(officer_ids))})"
         params = list(officer_ids)
+    past = as_of_service(today) if today < dt.date.today() else {}
     rows: list[RosterRow] = []
     for record in db.execute_sql(sql + ORDER, params):
         oid, name, unit_id, unit_name, gender, id_number, category, law_field, status, on_post, reviewer = \
             record[:11]
+        if oid in past:
+            unit_id, unit_name, status = past[oid]
         if not include_left and status != "在职":
             continue
         own = cards.get(oid, NO_CARDS)
@@ -143,6 +146,40 @@ def _load(today: dt.date, include_left: bool, details: bool, officer_ids: list[i
 
 
 NO_DETAILS = (None, "", "", "", 0, "", "", "")
+LEAVING = ("调离", "退休", "辞职", "死亡")
+
+
+def as_of_service(day: dt.date) -> dict[int, tuple[int, str, str]]:
+    """Officer → (unit id, unit name, 在职状态) on `day`, for those whose unit or status changed after it,
+    replayed from their history, so a roster “截至 2024-12-31” drawn in 2026 shows who served where then.
+    (登记 is not a start date: a roster imported in 2026 registers people who served for years.)"""
+    iso = day.isoformat()
+    ids = [row[0] for row in db.execute_sql(
+        "SELECT DISTINCT officer_id FROM officer_change WHERE on_date > ? AND kind != '登记'", [iso])]
+    if not ids:
+        return {}
+    names = dict(db.execute_sql("SELECT id, name FROM unit").fetchall())
+    found: dict[int, tuple[int, str, str]] = {}
+    history = db.execute_sql(
+        f"SELECT officer_id, kind, on_date, from_unit_id, to_unit_id FROM officer_change "
+        f"WHERE officer_id IN ({','.join('?' * len(ids))}) ORDER BY officer_id, on_date, id", ids)
+    state: dict[int, list] = {}
+    for oid, kind, on_date, from_unit, to_unit in history:
+        unit, status, settled = state.setdefault(oid, [None, "在职", False])
+        if settled:
+            continue
+        if on_date > iso:  # the first change after the day says where they were until then
+            state[oid] = [unit or from_unit or to_unit, status, True]
+        elif kind in ("登记", "调动"):
+            state[oid] = [to_unit or unit, status, False]
+        elif kind in LEAVING:
+            state[oid] = [unit or from_unit, kind, False]
+        elif kind == "恢复在职":
+            state[oid] = [unit or from_unit, "在职", False]
+    for oid, (unit, status, _settled) in state.items():
+        if unit is not None:
+            found[oid] = (unit, names.get(unit, ""), status)
+    return found
 
 
 def change_stamp() -> tuple:
