@@ -17,6 +17,7 @@ from desktop_app.core.errors import NotFound, ValidationError
 from desktop_app.core.models import CERT_KINDS, Certificate, CertificateEvent, Officer, QualificationExam, now
 from desktop_app.core.personnel import dictionaries
 from desktop_app.core.personnel.officers import get_officer
+from desktop_app.core.settings import get_setting
 from desktop_app.core.text_norm import clean_display
 
 EVENTS = {"apply": "申领", "issue": "发证", "review_pass": "年审通过", "review_fail": "年审不通过",
@@ -140,7 +141,7 @@ def can_hold(officer: Officer) -> str | None:
 def exam_ok(officer_id: int, on_date: dt.date) -> bool:
     return QualificationExam.select().where(
         (QualificationExam.officer == officer_id) & (QualificationExam.on_date <= on_date)
-        & ((QualificationExam.passed == True) | (QualificationExam.exempt == True))).exists()  # noqa: E712
+        & ((QualificationExam.passed == True) | (QualificationExam.exempt == True))).exists()
 
 
 def _live_same_kind(officer_id: int, kind: str, on_date: dt.date, except_id: int | None = None) -> Certificate | None:
@@ -178,6 +179,23 @@ def _check_sequence(cert: Certificate, kind: str, day: dt.date) -> CertState:
         raise ValidationError(f"证件 {cert.number or ''} 当前为“{shown}”，不能{EVENTS[kind]}"
                               f"（只有“{allowed}”的证件可以{EVENTS[kind]}）。", "kind")
     return current
+
+
+def default_valid_until(issued: dt.date) -> dt.date:
+    """发证日期 plus the term in 设置 less a day (2022-11-01 → 2027-10-31); the clerk can change it."""
+    years = int(get_setting("cert_valid_years") or 5)
+    try:
+        return issued.replace(year=issued.year + years) - dt.timedelta(days=1)
+    except ValueError:  # 29 February
+        return issued.replace(year=issued.year + years, day=28)
+
+
+def default_issuer() -> str:
+    issuer = (get_setting("cert_issuer") or "").strip()
+    if issuer:
+        return issuer
+    county = get_setting("county_name")
+    return f"{county}人民政府" if county else ""
 
 
 @dataclass

@@ -17,7 +17,6 @@ from desktop_app.core.personnel import dictionaries
 from desktop_app.core.personnel.cert_status import CardStatus
 from desktop_app.core.personnel.officers import get_officer
 from desktop_app.core.personnel.roster import RosterRow
-from desktop_app.core.settings import get_setting
 from desktop_app.ui.dialogs.field_form import (
     FieldFormDialog,
     choice_combo,
@@ -49,24 +48,12 @@ REASONS = {
     "restore": ("暂扣期满", "重新培训考试合格", "其他"),
     "review_pass": (),
 }
-VALID_YEARS = 5
 
-
-def default_until(issued: dt.date) -> dt.date:
-    """Five years less a day (2022-11-01 → 2027-10-31), the usual term; the clerk can change it."""
-    try:
-        return issued.replace(year=issued.year + VALID_YEARS) - dt.timedelta(days=1)
-    except ValueError:  # 29 February
-        return issued.replace(year=issued.year + VALID_YEARS, day=28)
 
 
 def card_label(card: CardStatus) -> str:
     return f"{CERT_KINDS.get(card.kind, card.kind)} {card.number or '（申领中，未编号）'}"
 
-
-def default_issuer() -> str:
-    county = get_setting("county_name")
-    return f"{county}人民政府" if county else ""
 
 
 class CertificateDialog(FieldFormDialog):
@@ -132,10 +119,10 @@ class CertificateDialog(FieldFormDialog):
             self.add_field("kind", "证件种类", self.kind_combo)
         self.number_edit = QLineEdit()
         self.number_edit.setPlaceholderText("新证号" if self.action == "renew" else "证件上的编号")
-        self.issuer_edit = QLineEdit((old.issuer if old and old.issuer else "") or default_issuer())
+        self.issuer_edit = QLineEdit((old.issuer if old and old.issuer else "") or certs.default_issuer())
         issued = dt.date.today()
         self.issued_edit = date_edit(issued, latest=dt.date.today())
-        self.until_edit = date_edit(default_until(issued))
+        self.until_edit = date_edit(certs.default_valid_until(issued))
         self._until_follows = True
         self.issued_edit.dateChanged.connect(self._issued_changed)
         self.until_edit.dateChanged.connect(self._until_changed)
@@ -157,7 +144,7 @@ class CertificateDialog(FieldFormDialog):
     def _issued_changed(self, value) -> None:
         if self._until_follows:
             self.until_edit.blockSignals(True)
-            self.until_edit.setDate(qdate(default_until(pydate(value))))
+            self.until_edit.setDate(qdate(certs.default_valid_until(pydate(value))))
             self.until_edit.blockSignals(False)
 
     def _until_changed(self, _value) -> None:

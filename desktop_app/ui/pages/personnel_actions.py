@@ -72,8 +72,7 @@ class PersonnelActions:
             self.bus.notify("personnel", "audit")
 
     def cleanup(self) -> None:
-        if importlib.import_module(CLEANUP).run_cleanup_wizard(self):
-            self.bus.notify("personnel", "audit")
+        importlib.import_module(CLEANUP).run_cleanup_wizard(self)  # it notifies the bus itself
 
     def export(self) -> None:
         """The list as Excel, all units or the one chosen in the filter; 身份证号 and 电话 masked by default."""
