@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 import contextlib
 import sys
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 from desktop_app import APP_NAME, __version__
 
@@ -189,13 +189,8 @@ def run_import_personnel(args: argparse.Namespace) -> int:
     import json
 
     from desktop_app.core.errors import AppError
-    from desktop_app.core.personnel.roster_import import (
-        ERROR,
-        commit_roster,
-        load_roster_file,
-        preview_as_json,
-        validate,
-    )
+    from desktop_app.core.personnel.roster_commit import commit_roster
+    from desktop_app.core.personnel.roster_import import ERROR, load_roster_file, preview_as_json, validate
     from desktop_app.core.session import open_session
 
     if not args.db.is_file():

@@ -12,8 +12,8 @@ between), and any backup zip written on the way must verify. Finally `open_sessi
 OS released the single-writer lock) — for the upgrade through a "release" that knows the extra step, so a
 file left at the old version resumes and completes the upgrade.
 
-清理 apply does not exist yet; when it does, it gets the same treatment here. Covered now: import and
-migration.
+Covered: bulk unit import, roster import (2,000 officers with cards), the annual 清理 apply and the
+schema upgrade.
 """
 from __future__ import annotations
 
@@ -90,6 +90,24 @@ CHILD = textwrap.dedent("""
         print("READY", flush=True)
         added = commit_preview(preview)
         assert added == int(sys.argv[4])
+    elif mode == "cleanup":
+        from desktop_app.core.personnel.cleanup import apply_decisions, build_candidates
+
+        decisions = [c.suggested for c in build_candidates()]
+        assert len(decisions) == int(sys.argv[3]), len(decisions)
+        print("READY", flush=True)
+        import datetime
+
+        apply_decisions(decisions, on_date=datetime.date.today(), doc_number="红司发〔2026〕99号")
+    elif mode == "roster":
+        from desktop_app.core.personnel.roster_commit import commit_roster
+        from desktop_app.core.personnel.roster_import import load_roster_file, validate
+
+        preview = load_roster_file(Path(sys.argv[3]))
+        validate(preview)
+        assert preview.counts()["错误"] == 0, preview.errors[:3]
+        print("READY", flush=True)
+        commit_roster(preview)
     else:
         from desktop_app.core.migrations import MIGRATIONS, migrate
 
@@ -340,3 +358,90 @@ def test_migration_killed_at_random_points_leaves_old_or_new_version(tmp_path, t
         print(f"\nmigration: {MIGRATION_KILLS} kills over 0–{SPREAD * duration * 1000:.0f} ms: {seen}; "
               f"{time.perf_counter() - started:.1f} s")
     seen.check(MIGRATION_KILLS)
+
+
+def kill_rounds(name: str, rounds: int, seed: int, script: Path, env: dict[str, str], args_for,
+                template: Path, tmp_path: Path, backup_reason: str, capsys) -> None:
+    """The all-or-nothing proof for one job: two clean runs give the "after" state, then `rounds` kills
+    spread over the clean duration must each leave exactly "before" or exactly "after"."""
+    started = time.perf_counter()
+    before = inspect_file(template)
+    after, duration = uninterrupted(script, env, args_for, template, tmp_path / f"{name}-clean")
+    assert after.counts != before.counts, f"{name} changed nothing"
+    assert 0.15 < duration < 15, f"{name} took {duration:.2f} s; kills would not land inside it"
+    rng = random.Random(seed)
+    seen = Outcomes()
+    for round_number in range(rounds):
+        workdir = tmp_path / f"{name}-{round_number:02d}"
+        db_file = fresh_copy(template, workdir)
+        delay = rng.uniform(0, SPREAD * duration)
+        run = run_child(script, env, args_for(db_file), workdir, kill_after=delay)
+        state = inspect_file(db_file)
+        where = f"{name} round {round_number}, killed {delay * 1000:.0f} ms after READY"
+        if state.counts == before.counts:
+            seen.before += 1
+            seen.inside += has_backup(db_file, backup_reason)
+        else:
+            assert state.counts == after.counts, f"{where}: partly applied: {state.counts}"
+            seen.after += 1
+        seen.killed += run.returncode == -signal.SIGKILL
+        assert_backups_whole(db_file)
+        session = open_session(db_file)
+        session.close()
+        assert inspect_file(db_file).counts == state.counts, where
+        shutil.rmtree(workdir)
+    with capsys.disabled():
+        print(f"\n{name}: {rounds} kills over 0–{SPREAD * duration * 1000:.0f} ms: {seen}; "
+              f"{time.perf_counter() - started:.1f} s")
+    seen.check(rounds)
+
+
+def test_cleanup_apply_killed_at_random_points_is_all_or_nothing(tmp_path, template, child_script, child_env,
+                                                                 capsys):
+    """The demo plus 400 officers whose cards expired, so that 清理 has ~450 cards to cancel (≈ 1 s)."""
+    import datetime
+
+    from desktop_app.core.db import db
+    from desktop_app.core.id_card import id_check_character
+    from desktop_app.core.models import Unit
+    from desktop_app.core.personnel import certificates as certs
+    from desktop_app.core.personnel import officers
+    from desktop_app.core.personnel.cleanup import build_candidates
+
+    bigger = fresh_copy(template, tmp_path / "cleanup-template")
+    session = open_session(bigger)
+    try:
+        unit = Unit.get(Unit.short_name == "市场监督管理分局")
+        with db.atomic():
+            for n in range(400):
+                body = f"640381{1970 + n % 30}{1 + n % 12:02d}{1 + n % 28:02d}{n % 1000:03d}"
+                person = officers.create_officer(officers.OfficerInput(
+                    unit_id=unit.id, name="马军", id_number=body + id_check_character(body),
+                    category="行政编制公务员"), on_date=datetime.date(2019, 1, 1))
+                certs.register_existing(person.id, certs.CertificateInput(
+                    number=f"CL{n:06d}", issued_on="2019-03-01", valid_until="2024-02-28"))
+        candidates = len(build_candidates())
+    finally:
+        session.close()
+    assert candidates >= 400
+    kill_rounds("cleanup", 20, 20261123, child_script, child_env,
+                lambda db_file: ["cleanup", str(db_file), str(candidates)], bigger, tmp_path, "清理前", capsys)
+
+
+def test_roster_import_killed_at_random_points_is_all_or_nothing(tmp_path, template, child_script, child_env,
+                                                                 capsys):
+    from openpyxl import Workbook
+
+    from desktop_app.core.id_card import id_check_character
+
+    source = tmp_path / "名册.xlsx"
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["单位", "姓名", "公民身份号码", "人员类别", "证号", "发证日期", "有效期至"])
+    for n in range(6000):
+        body = f"640381{1970 + n % 30}{1 + n % 12:02d}{1 + n % 28:02d}{n % 1000:03d}"
+        sheet.append(["吴忠市市场监督管理局红寺堡分局", f"测试{n:04d}"[:2] + "军", body + id_check_character(body),
+                      "行政编制公务员", f"CS{n:06d}", "2023-03-01", "2028-02-28"])
+    book.save(source)
+    kill_rounds("roster", 20, 20261124, child_script, child_env,
+                lambda db_file: ["roster", str(db_file), str(source)], template, tmp_path, "导入人员前", capsys)

@@ -26,12 +26,9 @@ from desktop_app.core.models import (
 )
 from desktop_app.core.personnel import certificates, officers
 from desktop_app.core.personnel.roster_columns import guess_mapping
-from desktop_app.core.personnel.roster_import import (
-    commit_roster,
-    load_roster_file,
-    validate,
-    write_error_workbook,
-)
+from desktop_app.core.personnel.roster_commit import commit_roster
+from desktop_app.core.personnel.roster_errors import write_error_workbook
+from desktop_app.core.personnel.roster_import import load_roster_file, remembered_mapping, validate
 from desktop_app.core.settings import set_settings
 from desktop_app.core.units import UnitInput, create_unit
 
@@ -337,6 +334,30 @@ def test_a_person_who_left_cannot_reappear_in_the_roster(units, tmp_path):
     validate(preview)
     assert texts(preview) == [(f"第 4 行 D 列（公民身份号码）：身份证号码 {ZHANG} 登记的“张三”已退休，不应出现在在职名册中；"
                                "如已返回执法岗位，请先在“执法人员”中恢复在职。")]
+
+
+def test_a_known_id_with_another_name_is_refused_not_renamed(units, tmp_path):
+    zhang = officers.create_officer(officers.OfficerInput(units["司法局"], "张三", ZHANG))
+    preview = load_roster_file(clean_roster(tmp_path / "错号.xlsx", [["司法局", "李四", ZHANG]]))
+    validate(preview)
+    assert texts(preview) == [(f"第 4 行 D 列（公民身份号码）：身份证号码 {ZHANG} 已登记为“张三”，与本行姓名“李四”不符。"
+                               "请核对号码；如确为改名，请在“执法人员”中修改姓名后再导入。")]
+    commit_roster(preview, skip_invalid=True)
+    assert Officer.get_by_id(zhang.id).name == "张三"
+
+
+def test_a_mapping_confirmed_on_a_file_with_nothing_new_is_still_remembered(units, tmp_path):
+    officers.create_officer(officers.OfficerInput(units["司法局"], "张三", ZHANG))
+    header = ["单位", "姓名", "身份证号", "岗位说明"]
+    path = write_roster(tmp_path / "同.xlsx", [(4, ["司法局", "张三", ZHANG, "窗口"])], header=[header], merges=(),
+                        first_sheet_note=False)
+    preview = load_roster_file(path)
+    assert remembered_mapping(header) is None
+    preview.apply_mapping({0: "unit", 1: "name", 2: "id_number", 3: None})
+    validate(preview)
+    assert [r.result for r in preview.results] == ["无变化"]
+    commit_roster(preview)
+    assert remembered_mapping(header) == {0: "unit", 1: "name", 2: "id_number", 3: None}
 
 
 # ------------------------------------------------------------------------------------------ mapping, cancel
