@@ -218,10 +218,10 @@ def clean_officer(data: OfficerInput, officer_id: int | None = None, *, today: d
         day = None
         if raw not in (None, ""):
             day = parse_date(raw, field="出生日期")
-        if parsed and day and day != parsed.birth_date:
-            # a roster often holds only 出生年月: the month agreeing is enough
-            if (day.year, day.month) != (parsed.birth_date.year, parsed.birth_date.month) or day.day != 1:
-                raise ValidationError(f"出生日期 {day:%Y-%m-%d} 与身份证号码中的 "
+        # a roster often holds only 出生年月 (read as the 1st): the month agreeing is enough
+        if parsed and day and day != parsed.birth_date and (
+                (day.year, day.month) != (parsed.birth_date.year, parsed.birth_date.month) or day.day != 1):
+            raise ValidationError(f"出生日期 {day:%Y-%m-%d} 与身份证号码中的 "
                                       f"{parsed.birth_date:%Y-%m-%d} 不符。")
         return parsed.birth_date if parsed else day
 
@@ -255,13 +255,13 @@ def clean_officer(data: OfficerInput, officer_id: int | None = None, *, today: d
 def officer_snapshot(officer: Officer) -> dict:
     """Field values under their Chinese labels, for the audit trail."""
     snap = {}
-    for name in FIELD_LABELS:
+    for name, label in FIELD_LABELS.items():
         value = getattr(officer, name)
         if name == "unit_id":
             value = Unit.get_by_id(value).name
         elif isinstance(value, bool):
             value = "是" if value else "否"
-        snap[FIELD_LABELS[name]] = value
+        snap[label] = value
     return snap
 
 
