@@ -291,7 +291,7 @@ def test_the_results_are_saved_as_xlsx_and_docx(qtbot, wizard, monkeypatch, tmp_
     year = wizard.result_value.year
     wizard.save_xlsx_button.click()
     xlsx = tmp_path / f"清理结果_{year}.xlsx"
-    qtbot.waitUntil(xlsx.exists, timeout=20_000)
+    qtbot.waitUntil(lambda: wizard.saved_path == xlsx, timeout=20_000)  # the file exists a moment before
     wizard.save_docx_button.click()
     docx = tmp_path / f"证件清理名单_{year}.docx"
     qtbot.waitUntil(docx.exists, timeout=20_000)

@@ -1,27 +1,12 @@
 """The 执法人员 page's toolbar and batch actions: 新增人员, 导入名册…, 导出…, 年度清理…, 字典…, 批量….
 
-导入名册 and 年度清理 open dialogs that live in their own modules; their buttons show only when those
-modules exist (`module_exists`), so the page never offers a placeholder.
+The dialogs and the export are imported when first used, so opening the page stays light.
 """
 from __future__ import annotations
 
-import importlib
-import importlib.util
-import inspect
 from pathlib import Path
 
 from PySide6.QtWidgets import QFileDialog, QMessageBox
-
-ROSTER_IMPORT = "desktop_app.ui.dialogs.roster_import_dialog"
-CLEANUP = "desktop_app.ui.dialogs.cleanup_wizard"
-EXPORT = "desktop_app.core.personnel.export"
-
-
-def module_exists(name: str) -> bool:
-    try:
-        return importlib.util.find_spec(name) is not None
-    except (ImportError, ValueError):
-        return False
 
 
 class PersonnelActions:
@@ -68,11 +53,17 @@ class PersonnelActions:
     def import_roster(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "选择执法人员名册", "",
                                               "名册 (*.xlsx *.xls *.csv);;所有文件 (*)")
-        if path and importlib.import_module(ROSTER_IMPORT).run_roster_import(self, Path(path)):
+        if not path:
+            return
+        from desktop_app.ui.dialogs.roster_import_dialog import run_roster_import
+
+        if run_roster_import(self, Path(path)):
             self.bus.notify("personnel", "audit")
 
     def cleanup(self) -> None:
-        importlib.import_module(CLEANUP).run_cleanup_wizard(self)  # it notifies the bus itself
+        from desktop_app.ui.dialogs.cleanup_wizard import run_cleanup_wizard
+
+        run_cleanup_wizard(self)  # it notifies the bus itself
 
     def export(self) -> None:
         """The list as Excel, all units or the one chosen in the filter; 身份证号 and 电话 masked by default."""
@@ -89,16 +80,11 @@ class PersonnelActions:
             self._export_to(target, options.unmasked, unit_id)
 
     def _export_to(self, target: Path, unmasked: bool, unit_id: int | None) -> None:
+        from desktop_app.core.personnel.export import export_personnel_xlsx
         from desktop_app.ui.worker import run_job
 
-        export = importlib.import_module(EXPORT).export_personnel_xlsx
-        accepted = inspect.signature(export).parameters
-        extra = {"unit_id": unit_id} if unit_id and "unit_id" in accepted else {}
-
         def work(control):
-            if "control" in accepted:
-                extra["control"] = control
-            return export(target, unmasked=unmasked, **extra)
+            return export_personnel_xlsx(target, unmasked=unmasked, unit_id=unit_id or None, control=control)
 
         def done(written) -> None:
             QMessageBox.information(self, "导出完成", f"执法人员名册已导出：\n{written or target}")

@@ -28,13 +28,7 @@ from desktop_app.core.personnel.roster import RosterFilter, RosterRow, alert_cou
 from desktop_app.core.units import active_units
 from desktop_app.ui.data_bus import DataBus
 from desktop_app.ui.pages.common import EmptyState, make_table, page_title
-from desktop_app.ui.pages.personnel_actions import (
-    CLEANUP,
-    EXPORT,
-    ROSTER_IMPORT,
-    PersonnelActions,
-    module_exists,
-)
+from desktop_app.ui.pages.personnel_actions import PersonnelActions
 from desktop_app.ui.pages.personnel_detail import OfficerDetail
 from desktop_app.ui.roster_loader import load_roster_then
 from desktop_app.ui.table_models.personnel_models import PersonnelTableModel, Prepared, prepare
@@ -96,9 +90,6 @@ class PersonnelPage(PersonnelActions, QWidget):
         self.export_button = QPushButton("导出…")
         self.cleanup_button = QPushButton("年度清理…")
         self.dictionary_button = QPushButton("字典…")
-        self.import_button.setVisible(module_exists(ROSTER_IMPORT))
-        self.export_button.setVisible(module_exists(EXPORT))
-        self.cleanup_button.setVisible(module_exists(CLEANUP))
         for button in (self.add_button, self.import_button, self.export_button, self.cleanup_button,
                        self.dictionary_button):
             bar.addWidget(button)
@@ -196,7 +187,7 @@ class PersonnelPage(PersonnelActions, QWidget):
         else:
             self._stale = True
 
-    def showEvent(self, event) -> None:  # noqa: N802 (Qt override)
+    def showEvent(self, event) -> None:
         super().showEvent(event)
         if self._stale:
             self._stale = False
