@@ -155,6 +155,11 @@ def _clash(number: str, officer_id: int | None, lookups: OfficerLookups | None) 
     return Officer.get_or_none((Officer.id_number == number) & (Officer.id != (officer_id or 0)))
 
 
+def _current_unit(officer_id: int) -> int | None:
+    row = Officer.select(Officer.unit).where(Officer.id == officer_id).tuples().first()
+    return row[0] if row else None
+
+
 def duplicate_message(existing: Officer) -> str:
     unit = Unit.get_by_id(existing.unit_id).name
     return (f"身份证号码 {existing.id_number} 已登记为“{existing.name}”（{unit}，{existing.status}），"
@@ -184,7 +189,8 @@ def clean_officer(data: OfficerInput, officer_id: int | None = None, *, today: d
         found = _unit_facts(unit_id, lookups) if unit_id is not None else None
         if found is None:
             raise ValidationError(f"单位（编号 {data.unit_id}）不存在。")
-        if found[1]:
+        if found[1] and not (officer_id and _current_unit(officer_id) == unit_id):
+            # people already there stay editable; the clerk moves them when the unit is wound up
             raise ValidationError(f"单位“{found[0]}”已撤销，不能再登记人员。")
         return unit_id
 

@@ -1,4 +1,5 @@
-"""A roster drawn “as of” a past date shows who served where then, not today's unit and status."""
+"""Officers over time: a roster “as of” a past date shows who served where then; a unit wound up keeps its
+people editable until they are moved."""
 from __future__ import annotations
 
 import datetime as dt
@@ -47,3 +48,21 @@ def test_officer_who_came_back_is_shown_as_left_in_between(session):
     assert _row(dt.date(2024, 12, 31), person.id).status == "辞职"
     assert _row(dt.date(2023, 12, 31), person.id).status == "在职"
     assert Unit.get_by_id(unit.id).name == _row(dt.date(2023, 12, 31), person.id).unit_name
+
+
+def test_an_officer_of_a_retired_unit_can_still_be_edited_but_nobody_new_joins_it(session):
+    from desktop_app.core.errors import ValidationError
+    from desktop_app.core.units import retire_unit
+
+    unit = create_unit(UnitInput("红寺堡区物价局", "enforcement"))
+    person = _officer(unit.id)
+    retire_unit(unit.id)
+    edited = officers.update_officer(person.id, officers.OfficerInput(
+        unit_id=unit.id, name="马建军", id_number=person.id_number, category="行政编制公务员", phone="13900001111"))
+    assert edited.phone == "13900001111"
+    try:
+        officers.create_officer(officers.OfficerInput(unit_id=unit.id, name="李娜", id_number="110105199001010029"))
+    except ValidationError as exc:
+        assert "已撤销" in exc.message
+    else:
+        raise AssertionError("a retired unit took a new officer")
