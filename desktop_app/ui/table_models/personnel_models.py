@@ -1,7 +1,8 @@
 """The 执法人员 list: a table model over RosterRow lists, built for 20,000 rows.
 
-Every cell's text, colour and tooltip is computed once when the roster is loaded (`load`); a filter only
-chooses which of those prepared entries are shown (`show`), and `data()` reads a tuple. Sorting is a
+Each officer gets one light entry when the roster is loaded (`load`); its cells' texts, colours and tooltip
+are worked out the first time they are painted or sorted and then kept, a filter only chooses which
+entries are shown (`show`), and `data()` reads a tuple. Sorting is a
 Python key sort on the shown list followed by layoutChanged, never a proxy model (shared/tech.md §5d).
 """
 from __future__ import annotations
@@ -62,24 +63,47 @@ def name_collator() -> QCollator:
 
 
 class Entry:
-    """One officer's prepared cells: texts, foreground colours, tooltip and sort keys."""
+    """One officer's cells: texts, foreground colours, tooltip and sort keys, worked out the first time
+    the row is painted or sorted — opening 20,000 officers then costs a few ms, not ~0.1 s."""
 
-    __slots__ = ("colours", "name_key", "order", "row", "texts", "tooltip")
+    __slots__ = ("_colours", "_texts", "_tooltip", "name_key", "order", "row")
 
-    def __init__(self, row: RosterRow, order: int, name_key: Any) -> None:
+    def __init__(self, row: RosterRow, order: int) -> None:
         self.row = row
         self.order = order  # position in the roster's own order (unit, 在职 first, name)
-        self.name_key = name_key
+        self.name_key: Any = None  # the 拼音 collation key, set by the model before a sort by name
+        self._texts: tuple | None = None
+
+    def _fill(self) -> None:
+        row = self.row
         until = row.valid_until
         state = row.cert_state
-        self.texts = (row.name, row.unit_name, row.cert_number, state, until.isoformat() if until else "",
-                      alert_labels(row), row.category, row.law_field, row.gender, row.status)
+        self._texts = (row.name, row.unit_name, row.cert_number, state, until.isoformat() if until else "",
+                       alert_labels(row), row.category, row.law_field, row.gender, row.status)
         codes = {a.code for a in row.alerts}
         until_colour = RED if EXPIRED_CARD in codes else ORANGE if EXPIRING in codes else None
         muted = GREY if row.status != "在职" else None
-        self.colours = (muted, muted, muted, state_colour(state), until_colour or muted, alert_colour(row),
-                        muted, muted, muted, muted)
-        self.tooltip = "\n".join(f"{'⚠' if a.danger else '•'} {a.message}" for a in row.alerts)
+        self._colours = (muted, muted, muted, state_colour(state), until_colour or muted, alert_colour(row),
+                         muted, muted, muted, muted)
+        self._tooltip = "\n".join(f"{'⚠' if a.danger else '•'} {a.message}" for a in row.alerts)
+
+    @property
+    def texts(self) -> tuple:
+        if self._texts is None:
+            self._fill()
+        return self._texts
+
+    @property
+    def colours(self) -> tuple:
+        if self._texts is None:
+            self._fill()
+        return self._colours
+
+    @property
+    def tooltip(self) -> str:
+        if self._texts is None:
+            self._fill()
+        return self._tooltip
 
 
 SORT_KEYS = {
@@ -101,12 +125,11 @@ class Prepared:
 
 
 def prepare(rows: Sequence[RosterRow]) -> Prepared:
-    """~0.25 s at 20,000 rows: safe on a worker thread (its own collator, no Qt objects kept)."""
-    key = name_collator().sortKey
+    """One light entry per officer (cells are worked out when first needed); safe on a worker thread."""
     enabled = gc.isenabled()
-    gc.disable()  # thousands of new tuples trigger collections that free nothing
+    gc.disable()  # thousands of new objects trigger collections that free nothing
     try:
-        return Prepared(list(rows), {row.id: Entry(row, n, key(row.name)) for n, row in enumerate(rows)})
+        return Prepared(list(rows), {row.id: Entry(row, n) for n, row in enumerate(rows)})
     finally:
         if enabled:
             gc.enable()
@@ -199,6 +222,11 @@ class PersonnelTableModel(QAbstractTableModel):
         self.layoutChanged.emit()
 
     def _sort_list(self, column: int, order: Qt.SortOrder) -> None:
+        if column == NAME:
+            key = self._collator.sortKey
+            for entry in self._shown:
+                if entry.name_key is None:
+                    entry.name_key = key(entry.row.name)
         self._shown.sort(key=SORT_KEYS.get(column) or self._text_key(column), reverse=order == Qt.DescendingOrder)
 
     def _text_key(self, column: int):
