@@ -6,14 +6,14 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtWidgets import QMessageBox  # noqa: E402  (after the platform is chosen)
+from PySide6.QtWidgets import QMessageBox
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
@@ -66,7 +66,26 @@ def run_child(child_env):
     return run
 
 
-def _open_window(qtbot, path: Path, template: Path | None):
+def demo_plus(tmp_path_factory, demo_template: Path, name: str, add) -> Path:
+    """A module's own template: the demo county plus what `add()` writes, built once per module."""
+    import shutil
+
+    from desktop_app.core.session import open_session
+
+    folder = tmp_path_factory.mktemp(name)
+    path = folder / "template.sqlite"
+    shutil.copyfile(demo_template, path)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DESKTOP_APP_DATA_DIR", str(folder / "user-data"))
+        session = open_session(path)
+        try:
+            add()
+        finally:
+            session.close()
+    return path
+
+
+def open_window(qtbot, path: Path, template: Path | None):
     """A main window on `path`: a copy of the demo template, or a new empty database."""
     import shutil
 
@@ -87,9 +106,31 @@ def _open_window(qtbot, path: Path, template: Path | None):
     return session, window
 
 
+@pytest.fixture(scope="session")
+def make_template(tmp_path_factory, demo_template):
+    """make_template(name, add) → a template file: the demo county plus what `add()` writes."""
+    return lambda name, add: demo_plus(tmp_path_factory, demo_template, name, add)
+
+
+@pytest.fixture
+def main_window_on(qtbot):
+    """main_window_on(path, template) → a shown main window on a copy of `template`; closed afterwards."""
+    opened = []
+
+    def open_on(path: Path, template: Path):
+        session, window = open_window(qtbot, path, template)
+        opened.append((session, window))
+        return window
+
+    yield open_on
+    for session, window in opened:
+        window.close()
+        session.close()
+
+
 @pytest.fixture
 def demo_window(qtbot, tmp_path, demo_template):
-    session, window = _open_window(qtbot, tmp_path / "demo-ui.sqlite", demo_template)
+    session, window = open_window(qtbot, tmp_path / "demo-ui.sqlite", demo_template)
     yield window
     window.close()
     session.close()
@@ -97,7 +138,7 @@ def demo_window(qtbot, tmp_path, demo_template):
 
 @pytest.fixture
 def empty_window(qtbot, tmp_path):
-    session, window = _open_window(qtbot, tmp_path / "empty-ui.sqlite", None)
+    session, window = open_window(qtbot, tmp_path / "empty-ui.sqlite", None)
     yield window
     window.close()
     session.close()

@@ -8,7 +8,6 @@ duplicate registration with and without a card), so the tests hold whatever the 
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 from pathlib import Path
 
 import pytest
@@ -54,37 +53,14 @@ def add_people() -> None:
 
 
 @pytest.fixture(scope="module")
-def template_db(tmp_path_factory):
-    from desktop_app.core.demo import populate_demo
-    from desktop_app.core.session import open_session
-
-    folder = tmp_path_factory.mktemp("cleanup-template")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("DESKTOP_APP_DATA_DIR", str(folder / "user-data"))
-        session = open_session(folder / "template.sqlite")
-        try:
-            populate_demo()
-            add_people()
-        finally:
-            session.close()
-    return folder / "template.sqlite"
+def template_db(make_template):
+    return make_template("cleanup-template", add_people)
 
 
 @pytest.fixture
-def window(qtbot, tmp_path, template_db):
-    from desktop_app.core.session import open_session
-    from desktop_app.ui.main_window import MainWindow
-
-    path = tmp_path / "cleanup-ui.sqlite"
-    shutil.copy(template_db, path)
-    session = open_session(path)
-    main = MainWindow(session, is_demo=True)
-    qtbot.addWidget(main)
-    main.show()
-    qtbot.waitExposed(main)
-    yield main
-    main.close()
-    session.close()
+def window(tmp_path, template_db, main_window_on):
+    main = main_window_on(tmp_path / "cleanup-ui.sqlite", template_db)
+    return main
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ whether or not the demo brings officers of its own.
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 
 import pytest
 from PySide6.QtCore import QItemSelection, QItemSelectionModel, QPoint, Qt
@@ -61,38 +60,15 @@ def add_people() -> dict[str, int]:
 
 
 @pytest.fixture(scope="module")
-def template_db(tmp_path_factory):
-    from desktop_app.core.demo import populate_demo
-    from desktop_app.core.session import open_session
-
-    folder = tmp_path_factory.mktemp("personnel-template")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("DESKTOP_APP_DATA_DIR", str(folder / "user-data"))
-        session = open_session(folder / "template.sqlite")
-        try:
-            populate_demo()
-            add_people()
-        finally:
-            session.close()
-    return folder / "template.sqlite"
+def template_db(make_template):
+    return make_template("personnel-template", add_people)
 
 
 @pytest.fixture
-def window(qtbot, tmp_path, template_db):
-    from desktop_app.core.session import open_session
-    from desktop_app.ui.main_window import MainWindow
-
-    path = tmp_path / "personnel-ui.sqlite"
-    shutil.copy(template_db, path)
-    session = open_session(path)
-    main = MainWindow(session, is_demo=True)
-    qtbot.addWidget(main)
+def window(tmp_path, template_db, main_window_on):
+    main = main_window_on(tmp_path / "personnel-ui.sqlite", template_db)
     main.resize(1366, 800)
-    main.show()
-    qtbot.waitExposed(main)
-    yield main
-    main.close()
-    session.close()
+    return main
 
 
 @pytest.fixture

@@ -164,7 +164,7 @@ def test_group_dialog_edits_members(qtbot, demo_window, drive_dialog):
     tab = demo_window.page("units").groups_tab
     group_row = [g.name for g in tab.model.rows].index("各行业主管部门")
     tab.table.selectRow(group_row)
-    members = lambda: [u.name for u in tab.members_model.rows]  # noqa: E731
+    members = lambda: [u.name for u in tab.members_model.rows]
     assert "红寺堡区教育局" in members() and "红寺堡区审计局" not in members()
 
     def edit(dialog: GroupDialog) -> None:

@@ -37,7 +37,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QSpinBox,
-    QStackedWidget,
     QStyledItemDelegate,
     QVBoxLayout,
     QWidget,
@@ -49,6 +48,7 @@ from desktop_app.core.personnel import cleanup as cl
 from desktop_app.core.settings import get_setting
 from desktop_app.ui.data_bus import DataBus
 from desktop_app.ui.dialogs.field_form import date_edit, fit_height, pydate, qdate
+from desktop_app.ui.dialogs.step_frame import hint_label, step_frame
 from desktop_app.ui.error_dialog import show_error
 from desktop_app.ui.pages.common import make_table, set_property
 from desktop_app.ui.table_models import cleanup_models as cm
@@ -121,13 +121,6 @@ def plan_summary(lines: list[cm.DecisionLine]) -> str:
 def _heading(text: str) -> QLabel:
     label = QLabel(text)
     label.setStyleSheet("font-size: 13pt; font-weight: bold; color: #1f3a5f;")
-    return label
-
-
-def _hint(text: str = "") -> QLabel:
-    label = QLabel(text)
-    label.setObjectName("hintLabel")
-    label.setWordWrap(True)
     return label
 
 
@@ -412,32 +405,10 @@ class CleanupWizard(QDialog):
         self._busy = False
         self.step = SCOPE
 
-        layout = QVBoxLayout(self)
-        layout.setSpacing(8)
-        self.steps_label = QLabel()
-        self.steps_label.setTextFormat(Qt.RichText)
-        self.steps_label.setStyleSheet("background: #eef1f5; border: 1px solid #dde2e8; border-radius: 4px;"
-                                       " padding: 8px 12px; font-size: 11pt;")
-        layout.addWidget(self.steps_label)
-        self.stack = QStackedWidget()
-        self.stack.addWidget(self._scope_page())
-        self.stack.addWidget(self._decide_page())
-        self.stack.addWidget(self._confirm_page())
-        self.stack.addWidget(self._done_page())
-        layout.addWidget(self.stack, 1)
-
-        buttons = QHBoxLayout()
-        self.status_label = _hint()
-        buttons.addWidget(self.status_label, 1)
-        self.back_button = QPushButton("‹ 上一步")
-        self.next_button = QPushButton("下一步 ›")
-        self.finish_button = QPushButton("完成")
-        self.cancel_button = QPushButton("取消")
-        for button in (self.back_button, self.next_button, self.finish_button, self.cancel_button):
-            button.setAutoDefault(False)
-            button.setMinimumWidth(96)
-            buttons.addWidget(button)
-        layout.addLayout(buttons)
+        self.steps_label, self.stack, self.status_label, buttons = step_frame(
+            self, [self._scope_page(), self._decide_page(), self._confirm_page(), self._done_page()],
+            ["‹ 上一步", "下一步 ›", "完成", "取消"])
+        self.back_button, self.next_button, self.finish_button, self.cancel_button = buttons
         self.back_button.clicked.connect(self.go_back)
         self.next_button.clicked.connect(self.go_next)
         self.finish_button.clicked.connect(self.accept)
@@ -458,7 +429,7 @@ class CleanupWizard(QDialog):
         page = QWidget()
         layout = QVBoxLayout(page)
         layout.addWidget(_heading("清理范围"))
-        layout.addWidget(_hint("每年对行政执法证件清理一次：按下面的规则列出需要处理的证件，逐项作出决定后一次办理。"
+        layout.addWidget(hint_label("每年对行政执法证件清理一次：按下面的规则列出需要处理的证件，逐项作出决定后一次办理。"
                                "点“应用”之前不会改动任何数据。"))
         form = QFormLayout()
         form.setHorizontalSpacing(16)
@@ -468,7 +439,7 @@ class CleanupWizard(QDialog):
         date_row = QHBoxLayout()
         date_row.setSpacing(12)
         date_row.addWidget(self.date_edit)
-        date_row.addWidget(_hint("注销、暂扣等处理记为这一天的证件事件；证件状态也按这一天判断。"), 1)
+        date_row.addWidget(hint_label("注销、暂扣等处理记为这一天的证件事件；证件状态也按这一天判断。"), 1)
         self.year_spin = QSpinBox()
         self.year_spin.setRange(2000, 2100)
         self.year_spin.setSuffix(" 年度")
@@ -496,7 +467,7 @@ class CleanupWizard(QDialog):
         doc_row = QHBoxLayout()
         doc_row.setSpacing(12)
         doc_row.addWidget(self.doc_edit)
-        doc_row.addWidget(_hint("写入每一条证件事件和清理结果。"), 1)
+        doc_row.addWidget(hint_label("写入每一条证件事件和清理结果。"), 1)
         form.addRow("清理日期*", date_row)
         form.addRow("清理年度", year_row)
         form.addRow("单位", unit_row)
@@ -539,7 +510,7 @@ class CleanupWizard(QDialog):
         self.rule_combo.setMinimumWidth(260)
         self.rule_combo.setSizeAdjustPolicy(QComboBox.AdjustToContents)
         top.addWidget(self.rule_combo)
-        self.shown_label = _hint()
+        self.shown_label = hint_label()
         self.shown_label.setWordWrap(False)
         top.addWidget(self.shown_label)
         top.addStretch(1)
@@ -590,7 +561,7 @@ class CleanupWizard(QDialog):
         bulk.addWidget(self.suggest_button)
         bulk.addStretch(1)
         layout.addLayout(bulk)
-        layout.addWidget(_hint("双击“处理决定”“处理原因”“暂扣至 / 新证”修改一项；按住 Ctrl 或 Shift 选中多项（Ctrl+A "
+        layout.addWidget(hint_label("双击“处理决定”“处理原因”“暂扣至 / 新证”修改一项；按住 Ctrl 或 Shift 选中多项（Ctrl+A "
                                "全选当前列出的项）后，用上面的按钮统一处理。加粗的处理决定与建议不同，标红的格子还需填写。"))
 
         self.model.changed.connect(self._decisions_changed)
@@ -757,7 +728,7 @@ class CleanupWizard(QDialog):
         self.plan_label.setWordWrap(True)
         self.plan_label.setStyleSheet("font-size: 12pt;")
         layout.addWidget(self.plan_label)
-        self.scope_label = _hint()
+        self.scope_label = hint_label()
         layout.addWidget(self.scope_label)
         self.plan_heading = QLabel()
         layout.addWidget(self.plan_heading)
@@ -800,7 +771,7 @@ class CleanupWizard(QDialog):
         self.result_label.setWordWrap(True)
         self.result_label.setStyleSheet("font-size: 12pt;")
         layout.addWidget(self.result_label)
-        self.backup_label = _hint()
+        self.backup_label = hint_label()
         self.backup_label.setTextInteractionFlags(Qt.TextSelectableByMouse)
         layout.addWidget(self.backup_label)
         self.result_rows = cm.result_model(self)
@@ -818,7 +789,7 @@ class CleanupWizard(QDialog):
         self.saved_label.setTextInteractionFlags(Qt.TextSelectableByMouse)
         row.addWidget(self.saved_label, 1)
         layout.addLayout(row)
-        layout.addWidget(_hint("名单（Word）只列注销、收回、暂扣的证件，按单位分组，可直接印发；清理结果（Excel）列出全部各项。"))
+        layout.addWidget(hint_label("名单（Word）只列注销、收回、暂扣的证件，按单位分组，可直接印发；清理结果（Excel）列出全部各项。"))
         self.save_xlsx_button.clicked.connect(self.save_xlsx)
         self.save_docx_button.clicked.connect(self.save_docx)
         self.open_folder_button.clicked.connect(self.open_folder)

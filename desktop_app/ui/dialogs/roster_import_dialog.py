@@ -27,7 +27,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QMessageBox,
     QPushButton,
-    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -45,6 +44,7 @@ from desktop_app.core.personnel.roster_import import (
     load_roster_file,
     validate,
 )
+from desktop_app.ui.dialogs.step_frame import hint_label, step_frame
 from desktop_app.ui.error_dialog import show_error
 from desktop_app.ui.pages.common import make_table, selected_row
 from desktop_app.ui.table_models.roster_import_models import (
@@ -65,13 +65,6 @@ ERROR_COLOR = "#c0392b"
 def _heading(text: str = "") -> QLabel:
     label = QLabel(text)
     label.setStyleSheet("font-size: 13pt; font-weight: bold; color: #1f3a5f;")
-    return label
-
-
-def _hint(text: str = "") -> QLabel:
-    label = QLabel(text)
-    label.setObjectName("hintLabel")
-    label.setWordWrap(True)
     return label
 
 
@@ -127,31 +120,9 @@ class RosterImportDialog(QDialog):
         self._cancel_requested = False
         self.step = READ
 
-        layout = QVBoxLayout(self)
-        layout.setSpacing(8)
-        self.steps_label = QLabel()
-        self.steps_label.setTextFormat(Qt.RichText)
-        self.steps_label.setStyleSheet("background: #eef1f5; border: 1px solid #dde2e8; border-radius: 4px;"
-                                       " padding: 8px 12px; font-size: 11pt;")
-        layout.addWidget(self.steps_label)
-        self.stack = QStackedWidget()
-        self.stack.addWidget(self._read_page())
-        self.stack.addWidget(self._map_page())
-        self.stack.addWidget(self._preview_page())
-        layout.addWidget(self.stack, 1)
-
-        buttons = QHBoxLayout()
-        self.status_label = _hint()
-        buttons.addWidget(self.status_label, 1)
-        self.back_button = QPushButton("‹ 上一步")
-        self.next_button = QPushButton("下一步 ›")
-        self.import_button = QPushButton("导入")
-        self.cancel_button = QPushButton("取消")
-        for button in (self.back_button, self.next_button, self.import_button, self.cancel_button):
-            button.setAutoDefault(False)
-            button.setMinimumWidth(96)
-            buttons.addWidget(button)
-        layout.addLayout(buttons)
+        self.steps_label, self.stack, self.status_label, buttons = step_frame(
+            self, [self._read_page(), self._map_page(), self._preview_page()], ["‹ 上一步", "下一步 ›", "导入", "取消"])
+        self.back_button, self.next_button, self.import_button, self.cancel_button = buttons
         self.back_button.clicked.connect(lambda: self._show_step(MAP))
         self.next_button.clicked.connect(self.go_to_preview)
         self.import_button.clicked.connect(self.commit)
@@ -174,7 +145,7 @@ class RosterImportDialog(QDialog):
         label = _heading(f"正在读取“{self.path.name}”…")
         label.setAlignment(Qt.AlignCenter)
         layout.addWidget(label)
-        hint = _hint("读取名册中的第一个带表头（姓名、公民身份号码、单位等列名）的工作表。")
+        hint = hint_label("读取名册中的第一个带表头（姓名、公民身份号码、单位等列名）的工作表。")
         hint.setAlignment(Qt.AlignCenter)
         layout.addWidget(hint)
         layout.addStretch(2)
@@ -218,7 +189,7 @@ class RosterImportDialog(QDialog):
                                             " padding: 6px 10px; color: #1e5631;")
         layout.addWidget(self.remembered_label)
         required = "、".join(f"“{f.label}”" for f in FIELDS if f.key in REQUIRED)
-        layout.addWidget(_hint(f"为文件的每一列选择导入为哪一项，不需要的列选“{SKIP}”。必须有{required}三列；"
+        layout.addWidget(hint_label(f"为文件的每一列选择导入为哪一项，不需要的列选“{SKIP}”。必须有{required}三列；"
                                "有“证号”列时还须有“发证日期”和“有效期至”列。"))
         self.mapping_model = MappingModel(self)
         self.mapping_table = make_table(self.mapping_model)
@@ -298,12 +269,12 @@ class RosterImportDialog(QDialog):
         layout.addWidget(self.preview_table, 1)
         self.row_errors_label = _error_label()
         layout.addWidget(self.row_errors_label)
-        self.row_hint_label = _hint("选中一行可在这里查看该行的全部错误说明。")
+        self.row_hint_label = hint_label("选中一行可在这里查看该行的全部错误说明。")
         layout.addWidget(self.row_hint_label)
         self.skip_check = QCheckBox()
         self.skip_check.toggled.connect(self._update_buttons)
         layout.addWidget(self.skip_check)
-        layout.addWidget(_hint("点“导入”之前不会写入任何数据；导入前自动备份数据库。身份证号已在台账中的人员按名册更新"
+        layout.addWidget(hint_label("点“导入”之前不会写入任何数据；导入前自动备份数据库。身份证号已在台账中的人员按名册更新"
                                "（名册中留空的项保留原值），其余登记为新人员。"))
         return page
 
