@@ -22,6 +22,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from benchmarks.timing import timed
+
 LIST_BUDGET_S = 0.100
 LOAD_BUDGET_S = 0.300  # issue 9: a page's model load at prefecture scale
 IMPORT_BUDGET_S = 4.0
@@ -98,16 +100,6 @@ def build(db_path: Path, officers: int, units: int = 60, seed: int = 5) -> None:
             "INSERT INTO certificate_event (certificate_id, kind, on_date, reason, entered_by, entered_at) "
             "VALUES (?, ?, ?, ?, '基准', datetime('now'))", events)
     session.close()
-
-
-def timed(fn, runs: int) -> float:
-    fn()
-    samples = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        samples.append(time.perf_counter() - start)
-    return statistics.median(samples)
 
 
 def write_roster_file(path: Path, count: int, seed: int = 11) -> None:

@@ -13,11 +13,12 @@ import argparse
 import datetime as dt
 import os
 import random
-import statistics
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from benchmarks.timing import timed
 
 BUDGET_S = 0.100
 DEADLINES = [("date", "2024年6月15日前"), ("date_then_standing", "2024年2月底前并长期坚持"),
@@ -62,16 +63,6 @@ def build(db_path: Path, tasks: int, units: int, seed: int = 9) -> None:
                                  fields=[Progress.assignment, Progress.period, Progress.state, Progress.on_date,
                                          Progress.text, Progress.entered_by, Progress.entered_at]).execute()
     session.close()
-
-
-def timed(fn, runs: int) -> float:
-    fn()
-    samples = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        samples.append(time.perf_counter() - start)
-    return statistics.median(samples)
 
 
 def main(argv: list[str] | None = None) -> int:
