@@ -19,7 +19,8 @@ from desktop_app.core.models import AuditLog
 GENESIS = "0" * 64
 ENTITY_LABELS = {"unit": "单位", "unit_group": "分组", "setting": "设置", "plan": "任务清单", "progress": "进展填报",
                  "officer": "执法人员", "certificate": "执法证件", "dictionary": "字典", "exam": "资格考试",
-                 "appraisal": "年度考核", "cleanup": "证件清理"}
+                 "appraisal": "年度考核", "cleanup": "证件清理",
+                 "training": "培训"}
 ACTION_LABELS = {"create": "新增", "update": "修改", "delete": "删除"}
 
 

@@ -291,7 +291,43 @@ def upgrade_to_4(db: Database) -> None:
         db.execute_sql("INSERT INTO dict_item (kind, value, flag, sort_order) VALUES (?, ?, ?, ?)", row)
 
 
-MIGRATIONS: list[Migration] = [upgrade_to_1, upgrade_to_2, upgrade_to_3, upgrade_to_4]
+def upgrade_to_5(db: Database) -> None:
+    """Training: sessions (培训班/活动, platform courses) and each officer's attendance with hours."""
+    statements = [
+        """CREATE TABLE training_session (
+            id INTEGER NOT NULL PRIMARY KEY,
+            name TEXT NOT NULL,
+            organiser TEXT NOT NULL DEFAULT '司法局',
+            organiser_unit_id INTEGER REFERENCES unit (id),
+            form TEXT NOT NULL DEFAULT '集中轮训',
+            category TEXT NOT NULL DEFAULT '业务知识',
+            start_date DATE NOT NULL,
+            end_date DATE NOT NULL CHECK (end_date >= start_date),
+            default_hours REAL NOT NULL DEFAULT 0 CHECK (default_hours >= 0),
+            is_rotation INTEGER NOT NULL DEFAULT 0,
+            is_mental_health INTEGER NOT NULL DEFAULT 0,
+            source_key TEXT UNIQUE,
+            note TEXT NOT NULL DEFAULT '',
+            created_at DATETIME NOT NULL)""",
+        "CREATE INDEX training_session_end_date ON training_session (end_date)",
+        "CREATE INDEX training_session_organiser_unit_id ON training_session (organiser_unit_id)",
+        """CREATE TABLE attendance (
+            id INTEGER NOT NULL PRIMARY KEY,
+            session_id INTEGER NOT NULL REFERENCES training_session (id) ON DELETE CASCADE,
+            officer_id INTEGER NOT NULL REFERENCES officer (id) ON DELETE CASCADE,
+            hours REAL NOT NULL CHECK (hours >= 0),
+            result TEXT NOT NULL DEFAULT '',
+            note TEXT NOT NULL DEFAULT '')""",
+        "CREATE UNIQUE INDEX attendance_session_id_officer_id ON attendance (session_id, officer_id)",
+        # hours ride along in both lookup orders, so the ledger's sums read indexes, never the table
+        "CREATE INDEX attendance_session_hours ON attendance (session_id, officer_id, hours)",
+        "CREATE INDEX attendance_officer_id ON attendance (officer_id, session_id, hours)",
+    ]
+    for sql in statements:
+        db.execute_sql(sql)
+
+
+MIGRATIONS: list[Migration] = [upgrade_to_1, upgrade_to_2, upgrade_to_3, upgrade_to_4, upgrade_to_5]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

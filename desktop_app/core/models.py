@@ -322,7 +322,44 @@ class ColumnMapping(BaseModel):
         indexes = ((("kind", "source_key"), True),)
 
 
+TRAINING_ORGANISERS = ("司法局", "上级业务部门", "本单位", "网络平台")
+TRAINING_FORMS = ("集中轮训", "专题培训", "以会代训", "以赛促训", "案例研讨", "网络学习", "在职自学")
+TRAINING_CATEGORIES = ("公共法律知识", "业务知识", "行政执法技能", "政治理论")
+POLITICAL_CATEGORY = "政治理论"  # recorded, but not part of the 60 学时 (国办发〔2023〕27号)
+
+
+class TrainingSession(BaseModel):
+    """A 培训班/活动 (or one online course of a learning platform); hours are counted on `end_date`."""
+
+    name = TextField()
+    organiser = TextField(default="司法局")
+    organiser_unit = ForeignKeyField(Unit, null=True, backref="organised_trainings")
+    form = TextField(default="集中轮训")
+    category = TextField(default="业务知识")
+    start_date = DateField()
+    end_date = DateField()
+    default_hours = FloatField(default=0)
+    is_rotation = BooleanField(default=False)  # counts as 全员轮训
+    is_mental_health = BooleanField(default=False)  # 心理健康教育/心理训练活动
+    source_key = TextField(null=True, unique=True)  # platform course identity: re-imports add nothing twice
+    note = TextField(default="")
+    created_at = DateTimeField(default=now)
+
+
+class Attendance(BaseModel):
+    """One officer at one session, with their own hours (an officer may leave early)."""
+
+    session = ForeignKeyField(TrainingSession, backref="attendance", on_delete="CASCADE")
+    officer = ForeignKeyField(Officer, backref="attendance", on_delete="CASCADE")
+    hours = FloatField()
+    result = TextField(default="")  # 合格 / 不合格 / 优秀 …
+    note = TextField(default="")
+
+    class Meta:
+        indexes = ((("session", "officer"), True),)
+
+
 ALL_MODELS: list[type[BaseModel]] = [Setting, Unit, UnitGroup, UnitGroupMember, NameAlias, AuditLog, Plan,
                                      PlanSection, Task, Assignment, Progress, Evidence, DictItem, Officer, OfficerChange,
                                      Certificate, CertificateEvent, QualificationExam, AnnualAppraisal,
-                                     ColumnMapping]
+                                     ColumnMapping, TrainingSession, Attendance]
