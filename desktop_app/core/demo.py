@@ -137,12 +137,19 @@ def seed_personnel(ctx: DemoContext) -> None:
     seed(ctx)
 
 
+def seed_training(ctx: DemoContext) -> None:
+    from desktop_app.core.training.demo_training import seed_training as seed
+
+    seed(ctx)
+
+
 DEMO_STEPS: list[tuple[str, DemoStep]] = [
     ("基本设置", seed_settings),
     ("单位", seed_units),
     ("单位分组", seed_groups),
     ("任务清单与进展", seed_tasks),
     ("执法人员与证件", seed_personnel),
+    ("培训学时", seed_training),
 ]
 
 

@@ -293,7 +293,7 @@ def test_demo_shows_every_warning(demo_session):
     rows = roster.load_roster()
     counts = roster.alert_counts(rows)
     officer_codes = {al.EXPIRING, al.EXPIRED_CARD, al.SUSPEND_OVERDUE, al.NO_CERT, al.AUX_CERT, al.TWO_VALID,
-                     al.LEFT_CERT}
+                     al.LEFT_CERT, al.UNDER_TRAINED}
     assert officer_codes <= set(counts), officer_codes - set(counts)
     assert set(counts) <= officer_codes
     short = roster.unit_alerts(rows)

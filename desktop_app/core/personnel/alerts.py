@@ -10,6 +10,7 @@ from desktop_app.core.personnel.certificates import APPLIED, EXPIRED, SUSPENDED,
 
 EXPIRING, EXPIRED_CARD, SUSPEND_OVERDUE, NO_CERT, AUX_CERT, TWO_VALID, LEFT_CERT, REVIEWER_RATIO = (
     "expiring", "expired", "suspend_overdue", "no_cert", "aux_cert", "two_valid", "left_cert", "reviewer_ratio")
+UNDER_TRAINED = "under_trained"  # last year's training hours below the threshold: a 年审 risk
 LABELS = {
     EXPIRING: "证件即将到期",
     EXPIRED_CARD: "证件已过期",
@@ -19,6 +20,7 @@ LABELS = {
     TWO_VALID: "同时持有两个有效证件",
     LEFT_CERT: "已离岗仍持有证件",
     REVIEWER_RATIO: "法制审核人员占比不足",
+    UNDER_TRAINED: "上年度学时不足",
 }
 DANGER = {EXPIRED_CARD, NO_CERT, AUX_CERT, LEFT_CERT, SUSPEND_OVERDUE, TWO_VALID}
 
@@ -89,6 +91,13 @@ def officer_alerts(officer: OfficerFacts, cards: list[CardStatus], today: dt.dat
             found.append(Alert(TWO_VALID, "同时有两个有效证件：" + "、".join(c.number for c in valid),
                                cert_id=valid[1].id, **base))
     return found
+
+
+def training_alert(officer_id: int, unit_id: int, year: int, shortfall: float, threshold: float) -> Alert:
+    """An officer below `year`'s training hours (training/ledger.under_trained): 年审 may not be passed."""
+    hours = max(0.0, round(threshold - shortfall, 2))
+    return Alert(UNDER_TRAINED, f"{year}年度培训 {hours:g} 学时，不足 {threshold:g} 学时（差 {shortfall:g} 学时），"
+                                "年审可能不予通过", officer_id=officer_id, unit_id=unit_id)
 
 
 @dataclass(frozen=True)

@@ -138,13 +138,20 @@ class Candidate:
 
 def under_trained(year: int, today: dt.date) -> dict[int, str]:
     """Officers below the yearly training hours (setting annual_training_hours) in `year`: {officer id:
-    reason text}.
+    reason text}, from the training ledger (training/ledger.under_trained: 在职 on the year's last day,
+    辅助人员 left out; nothing when no training is recorded for the year). A year not over on `today` is
+    measured on the hours so far against the whole year's figure. build_candidates lists them under
+    培训学时不足 with the suggestion 继续有效 (the clerk may choose 暂扣, reason 培训学时不足)."""
+    from desktop_app.core.training import ledger
 
-    SEAM — returns nothing on purpose: there are no training records yet. The training issue (培训学时)
-    fills this in from its per-officer totals for `year`; build_candidates already lists whatever it
-    returns under 培训学时不足 with the suggestion 继续有效 (the clerk may choose 暂扣, reason 培训学时不足).
-    """
-    return {}
+    short = ledger.under_trained(year)
+    if not short:
+        return {}
+    start, end = ledger.year_range(year)
+    threshold = ledger.threshold_for(start, end)
+    so_far = f"（截至 {today:%Y-%m-%d}）" if today < end else ""
+    return {oid: f"{year}年度培训 {max(0.0, round(threshold - gap, 2)):g} 学时{so_far}，不足 {threshold:g} 学时"
+                 f"（差 {gap:g} 学时）" for oid, gap in short.items()}
 
 
 class _Builder:
@@ -239,7 +246,10 @@ def build_candidates(today: dt.date | None = None, year: int | None = None,
     for officer_id, reason in under_trained(year, today).items():
         row = by_id.get(officer_id)
         if row is not None and row.status == "在职":
-            card = next((c for c in row.cards if c.kind == "law" and c.state == VALID), None)
+            # on the valid card's line, else on the line of the card another rule already lists (one line
+            # per card: an expired card stays one line, suggested 注销)
+            law = [c for c in row.cards if c.kind == "law" and c.state in LIVE]
+            card = next((c for c in law if c.state == VALID), law[0] if law else None)
             b.add(row, card, UNDER_TRAINED, reason)
     return b.result()
 

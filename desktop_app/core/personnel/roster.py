@@ -1,5 +1,6 @@
 """The rows the personnel list, the dashboard and the exports show: one query for officers, one for the
-cards' status on the chosen date, warnings computed on the way (shared/tech.md §5a: tuples, not models)."""
+cards' status on the chosen date, one aggregate of last year's training hours, warnings computed on the way
+(shared/tech.md §5a: tuples, not models)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -116,6 +117,12 @@ def _load(today: dt.date, include_left: bool, details: bool, officer_ids: list[i
         sql += f" WHERE o.id IN ({','.join('?' * len(officer_ids))})"
         params = list(officer_ids)
     past = as_of_service(today) if today < dt.date.today() else {}
+    # last year's training hours: one aggregate for everyone, then a lookup per officer
+    from desktop_app.core.training import ledger  # not at the top: the ledger imports as_of_service from here
+
+    trained_year = today.year - 1
+    short_of_hours = ledger.under_trained(trained_year, officer_ids)
+    threshold = ledger.threshold_for(*ledger.year_range(trained_year)) if short_of_hours else 0.0
     rows: list[RosterRow] = []
     for record in db.execute_sql(sql + ORDER, params):
         oid, name, unit_id, unit_name, gender, id_number, category, law_field, status, on_post, reviewer = \
@@ -133,6 +140,8 @@ def _load(today: dt.date, include_left: bool, details: bool, officer_ids: list[i
         else:
             facts = al.OfficerFacts(oid, name, unit_id, status, bool(on_post), is_aux, bool(reviewer))
             found = al.officer_alerts(facts, own, today, window)
+        if oid in short_of_hours and status == "在职" and not is_aux:
+            found = [*found, al.training_alert(oid, unit_id, trained_year, short_of_hours[oid], threshold)]
         if details:
             birth, post, region, phone, lawyer, political, education, ethnicity = record[11:]
         else:

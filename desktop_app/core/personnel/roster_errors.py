@@ -1,19 +1,37 @@
-"""The 错误清单: the roster as read, with its bad cells marked, for the clerk to send back to the unit."""
+"""The 错误清单: the sheet as read, with its bad cells marked, for the clerk to send back to the unit.
+
+Shared by the imports that read one sheet into a preview (the roster, the training sign-in sheets and
+platform exports): anything shaped like `SheetPreview` can be written.
+"""
 from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Protocol
 
 from desktop_app.core.jobs import JobControl
-from desktop_app.core.personnel.roster_import import CHUNK, RosterPreview
+from desktop_app.core.personnel.roster_import import CHUNK, CellError
 from desktop_app.core.tabular import column_letter
 
 ERROR_FILL = "FFC7CE"
 ERROR_COLUMN = "错误说明"
 
 
-def write_error_workbook(preview: RosterPreview, path: Path, control: JobControl | None = None) -> Path:
-    """The roster as read, bad cells filled red with the reason as a comment and a 错误说明 column, rows at
+class SheetPreview(Protocol):
+    sheet_name: str
+    header_row: int
+    headers: list[str]
+    rows: list[tuple[int, list]]  # (sheet row number, raw cell values) below the header
+    top_rows: list[tuple[int, list]]  # title and header rows
+    top_merges: list[tuple[int, int, int, int]]
+
+    @property
+    def errors(self) -> list[CellError]: ...
+
+
+def write_error_workbook(preview: SheetPreview, path: Path, control: JobControl | None = None,
+                         default_title: str = "人员名册") -> Path:
+    """The sheet as read, bad cells filled red with the reason as a comment and a 错误说明 column, rows at
     their original numbers so the messages still point at them: for the clerk to send back to the unit."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
@@ -24,12 +42,13 @@ def write_error_workbook(preview: RosterPreview, path: Path, control: JobControl
     from desktop_app.core.files import atomic_path
 
     by_cell: dict[tuple[int, int | None], list[str]] = {}
+    row_errors: dict[int, list[CellError]] = {}
     for error in preview.errors:
         by_cell.setdefault((error.row, error.column), []).append(error.message)
-    row_errors = {r.row: r.errors for r in preview.results or [] if r.errors}
+        row_errors.setdefault(error.row, []).append(error)
     width = len(preview.headers)
     book = Workbook(write_only=True)
-    sheet = book.create_sheet((preview.sheet_name or "人员名册")[:31])
+    sheet = book.create_sheet((preview.sheet_name or default_title)[:31])
     for column in range(width + 1):
         sheet.column_dimensions[column_letter(column)].width = 60 if column == width else 16
     sheet.freeze_panes = f"A{preview.header_row + 1}"

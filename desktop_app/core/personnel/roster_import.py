@@ -180,8 +180,10 @@ def _mapping_keys(headers: list[str]) -> list[str]:
     return keys
 
 
-def remembered_mapping(headers: list[str]) -> dict[int, str | None] | None:
-    row = ColumnMapping.get_or_none((ColumnMapping.kind == MAPPING_KIND)
+def remembered_mapping(headers: list[str], kind: str = MAPPING_KIND) -> dict[int, str | None] | None:
+    """The mapping last confirmed for this header layout ({column: field}), or None. `kind` keeps the
+    layouts of different imports apart (the training import uses the same table)."""
+    row = ColumnMapping.get_or_none((ColumnMapping.kind == kind)
                                     & (ColumnMapping.source_key == source_key(headers)))
     if row is None:
         return None
@@ -189,12 +191,13 @@ def remembered_mapping(headers: list[str]) -> dict[int, str | None] | None:
     return {column: stored.get(key) for column, key in enumerate(_mapping_keys(headers))}
 
 
-def remember_mapping(preview: RosterPreview) -> None:
-    """Keep the confirmed mapping for the next file with the same header layout."""
+def remember_mapping(preview: RosterPreview, kind: str = MAPPING_KIND) -> None:
+    """Keep the confirmed mapping for the next file with the same header layout (any preview with
+    `headers`, `mapping` and `source_key`)."""
     keys = _mapping_keys(preview.headers)
     stored = json.dumps({keys[c]: f for c, f in sorted(preview.mapping.items()) if c < len(keys)},
                         ensure_ascii=False)
-    (ColumnMapping.insert(kind=MAPPING_KIND, source_key=preview.source_key, mapping=stored, updated_at=now())
+    (ColumnMapping.insert(kind=kind, source_key=preview.source_key, mapping=stored, updated_at=now())
      .on_conflict(conflict_target=[ColumnMapping.kind, ColumnMapping.source_key],
                   update={ColumnMapping.mapping: stored, ColumnMapping.updated_at: now()})
      .execute())

@@ -61,17 +61,23 @@ def _period(start: dt.date, end: dt.date) -> list[str]:
     return [start.isoformat(), end.isoformat()]
 
 
+# One row per officer with a sum per category present in the range, sessions first through their end-date
+# index (grouping by officer and category instead hands Python three times the rows: 1.5× the time).
 HOURS_SQL = """
-SELECT a.officer_id, s.category, sum(a.hours), count(*)
+SELECT a.officer_id, count(*), {sums}
 FROM training_session s JOIN attendance a ON a.session_id = s.id
 WHERE s.end_date BETWEEN ? AND ? {where}
-GROUP BY a.officer_id, s.category
+GROUP BY a.officer_id
 """
+CATEGORIES_SQL = "SELECT DISTINCT category FROM training_session WHERE end_date BETWEEN ? AND ?"
+# CROSS JOIN keeps the sessions outside: without it SQLite walks the whole attendance index (every year's
+# rows) to find the few 轮训 sessions' attendees. With a list of officers their own index is quicker.
 ROTATION_SQL = """
 SELECT DISTINCT a.officer_id
-FROM training_session s JOIN attendance a ON a.session_id = s.id
+FROM training_session s {join} attendance a ON a.session_id = s.id
 WHERE s.is_rotation = 1 AND s.end_date <= ? {where}
 """
+MAX_LISTED = 2000  # more officers than this: sum everyone's, keep theirs (a long IN list is slower)
 
 
 def rotation_deadline() -> dt.date:
@@ -82,22 +88,28 @@ def rotation_deadline() -> dt.date:
 def officer_hours(start: dt.date, end: dt.date, officer_ids: list[int] | None = None) -> dict[int, OfficerHours]:
     """Each officer's hours in [start, end] (officers with none are absent: callers use .get)."""
     params = _period(start, end)
+    if officer_ids is not None and len(officer_ids) > MAX_LISTED:
+        wanted = set(officer_ids)
+        return {oid: entry for oid, entry in officer_hours(start, end).items() if oid in wanted}
     where = ""
+    listed: list = []
     if officer_ids is not None:
         if not officer_ids:
             return {}
         where = f"AND a.officer_id IN ({','.join('?' * len(officer_ids))})"
-        params += list(officer_ids)
+        listed = list(officer_ids)
+    categories = [c for (c,) in db.execute_sql(CATEGORIES_SQL, params)]
     found: dict[int, OfficerHours] = {}
-    for officer_id, category, hours, count in db.execute_sql(HOURS_SQL.format(where=where), params):
-        entry = found.get(officer_id)
-        if entry is None:
-            entry = found[officer_id] = OfficerHours(officer_id)
-        entry.by_category[category] = round(hours, 2)
-        entry.sessions += count
+    if categories:
+        sums = ", ".join(["round(sum(CASE s.category WHEN ? THEN a.hours END), 2)"] * len(categories))
+        rows = db.execute_sql(HOURS_SQL.format(sums=sums, where=where), categories + params + listed)
+        for officer_id, count, *sums_found in rows:
+            found[officer_id] = OfficerHours(officer_id, {c: h for c, h in zip(categories, sums_found)
+                                                          if h is not None}, count)
     deadline = min(rotation_deadline(), end)
-    rotation_params = [deadline.isoformat()] + (list(officer_ids) if officer_ids is not None else [])
-    for (officer_id,) in db.execute_sql(ROTATION_SQL.format(where=where), rotation_params):
+    join = "JOIN" if officer_ids is not None else "CROSS JOIN"
+    rotated = db.execute_sql(ROTATION_SQL.format(join=join, where=where), [deadline.isoformat()] + listed)
+    for (officer_id,) in rotated:
         entry = found.get(officer_id)
         if entry is None:
             entry = found[officer_id] = OfficerHours(officer_id)
@@ -122,16 +134,23 @@ def population(end: dt.date, unit_id: int | None = None) -> list[Member]:
     sql = ("SELECT o.id, o.name, o.unit_id, u.name, o.status, o.category FROM officer o "
            "JOIN unit u ON u.id = o.unit_id")
     params: list = []
-    if unit_id is not None and not past:
-        sql += " WHERE o.unit_id = ?"
-        params.append(unit_id)
+    if unit_id is not None:  # its officers now, and those who were in it on `end` (moved or left since)
+        then = [oid for oid, (uid, _name, _status) in past.items() if uid == unit_id]
+        sql += " WHERE o.unit_id = ?" + (f" OR o.id IN ({','.join('?' * len(then))})" if then else "")
+        params = [unit_id, *then]
     members = []
+    moved = False
     for oid, name, uid, uname, status, category in db.execute_sql(sql + " ORDER BY u.sort_order, u.id, o.name", params):
         if oid in past:
+            moved |= past[oid][0] != uid
             uid, uname, status = past[oid]
         if status != "在职" or category in auxiliary or (unit_id is not None and uid != unit_id):
             continue
         members.append(Member(oid, name, uid, uname))
+    if moved:  # the query ordered them by their unit now: back in the order of the units they were in
+        order = db.execute_sql("SELECT id FROM unit ORDER BY sort_order, id")
+        rank = {uid: n for n, (uid,) in enumerate(order)}
+        members.sort(key=lambda m: (rank.get(m.unit_id, 0), m.name))
     return members
 
 
@@ -159,11 +178,35 @@ class UnitTraining:
         return self.reaching / self.officers if self.officers else 0.0
 
 
+# (session, organiser, attendee) of the 心理健康 activities; attendance is unique per session and officer
 MENTAL_SQL = """
-SELECT DISTINCT s.id, s.organiser_unit_id, a.officer_id
+SELECT s.id, s.organiser_unit_id, a.officer_id
 FROM training_session s LEFT JOIN attendance a ON a.session_id = s.id
 WHERE s.is_mental_health = 1 AND s.end_date BETWEEN ? AND ?
 """
+# one unit: its own activities, or those one of its officers attended (stops at the first attendee found)
+UNIT_MENTAL_SQL = """
+SELECT count(*) FROM training_session s
+WHERE s.is_mental_health = 1 AND s.end_date BETWEEN ? AND ?
+  AND (s.organiser_unit_id = ?
+       OR EXISTS (SELECT 1 FROM attendance a WHERE a.session_id = s.id AND a.officer_id IN ({ids})))
+"""
+
+
+def _unit_mental_health(start: dt.date, end: dt.date, unit_id: int, officer_ids: list[int]) -> int:
+    ids = officer_ids or [0]
+    sql = UNIT_MENTAL_SQL.format(ids=",".join("?" * len(ids)))
+    return db.execute_sql(sql, _period(start, end) + [unit_id] + ids).fetchone()[0]
+
+
+def _mental_health_by_unit(start: dt.date, end: dt.date, members: list[Member]) -> dict[int, int]:
+    by_officer = {m.id: m.unit_id for m in members}
+    held: dict[int, set[int]] = {}
+    for session_id, organiser, officer_id in db.execute_sql(MENTAL_SQL, _period(start, end)):
+        for uid in (organiser, by_officer.get(officer_id)):
+            if uid is not None:
+                held.setdefault(uid, set()).add(session_id)
+    return {uid: len(sessions) for uid, sessions in held.items()}
 
 
 def unit_summaries(start: dt.date, end: dt.date, unit_id: int | None = None) -> list[UnitTraining]:
@@ -186,28 +229,73 @@ def unit_summaries(start: dt.date, end: dt.date, unit_id: int | None = None) -> 
             unit.reaching += 1
         else:
             unit.short.append((member, round(threshold - countable, 2)))
-    by_officer = {m.id: m.unit_id for m in members}
-    held: dict[int, set[int]] = {}
-    for session_id, organiser, officer_id in db.execute_sql(MENTAL_SQL, _period(start, end)):
-        for uid in (organiser, by_officer.get(officer_id)):
-            if uid is not None:
-                held.setdefault(uid, set()).add(session_id)
+    if unit_id is not None and len(members) <= MAX_LISTED:
+        held = {unit_id: _unit_mental_health(start, end, unit_id, [m.id for m in members])}
+    else:
+        held = _mental_health_by_unit(start, end, members)
     for unit in units.values():
-        unit.mental_health_sessions = len(held.get(unit.unit_id, ()))
+        unit.mental_health_sessions = held.get(unit.unit_id, 0)
         unit.short.sort(key=lambda pair: -pair[1])
     return list(units.values())
 
 
-def under_trained(year: int) -> dict[int, float]:
-    """Officer id → shortfall in `year` for every 在职 officer below the threshold (a 年审 risk)."""
+# Everyone's countable hours in one aggregate (an officer with only 政治理论 hours is there, with 0).
+TOTALS_SQL = """
+SELECT a.officer_id, total(CASE WHEN s.category != ? THEN a.hours ELSE 0 END)
+FROM training_session s JOIN attendance a ON a.session_id = s.id
+WHERE s.end_date BETWEEN ? AND ? {where}
+GROUP BY a.officer_id
+"""
+
+
+def recorded(start: dt.date, end: dt.date) -> bool:
+    """Whether any attendance is counted in [start, end] (a ledger is being kept for it)."""
+    found = db.execute_sql("SELECT 1 FROM training_session s JOIN attendance a ON a.session_id = s.id "
+                           "WHERE s.end_date BETWEEN ? AND ? LIMIT 1", _period(start, end)).fetchone()
+    return found is not None
+
+
+def under_trained(year: int, officer_ids: list[int] | None = None) -> dict[int, float]:
+    """Officer id → shortfall in `year` for every 在职 officer (on the year's last day, 辅助人员 left out)
+    below the threshold: a 年审 risk, for the personnel warning and the 清理 list.
+
+    Nothing when no training at all is recorded for the year: the ledger was not kept for it, and naming
+    every officer would bury the real warnings. An officer with nothing recorded in the year who was
+    registered after it began is left out too: as far as the roster knows they joined during it (a new
+    hire not yet trained), whereas a roster imported later registers people who served, and those have
+    the year's records. `officer_ids` limits the answer (the personnel detail pane asks for one officer)."""
+    if officer_ids is not None and (not officer_ids or len(officer_ids) > MAX_LISTED):
+        wanted = set(officer_ids)
+        return {oid: gap for oid, gap in under_trained(year).items() if oid in wanted} if wanted else {}
     start, end = year_range(year)
+    params = _period(start, end)
+    where, listed = "", list(officer_ids or [])
+    if listed:
+        if not recorded(start, end):
+            return {}
+        where = f"AND a.officer_id IN ({','.join('?' * len(listed))})"
+    totals = dict(db.execute_sql(TOTALS_SQL.format(where=where), [POLITICAL_CATEGORY] + params + listed))
+    if not totals and not listed:  # nothing recorded in the year
+        return {}
     threshold = threshold_for(start, end)
-    members = population(end)
-    hours = officer_hours(start, end)
+    auxiliary = dictionaries.auxiliary_categories()
+    past = as_of_service(end) if end < dt.date.today() else {}
+    joined = {oid for (oid,) in db.execute_sql(
+        "SELECT officer_id FROM officer_change WHERE kind = '登记' AND on_date > ?", [start.isoformat()])}
+    sql = "SELECT id, status, category FROM officer"
+    if listed:
+        sql += f" WHERE id IN ({','.join('?' * len(listed))})"
     found = {}
-    for member in members:
-        entry = hours.get(member.id)
-        countable = entry.countable if entry else 0.0
-        if countable + 1e-9 < threshold:
-            found[member.id] = round(threshold - countable, 2)
+    for oid, status, category in db.execute_sql(sql, listed):
+        if oid in past:
+            status = past[oid][2]
+        if status != "在职" or category in auxiliary:
+            continue
+        hours = totals.get(oid)
+        if hours is None:
+            if oid in joined:
+                continue
+            hours = 0.0
+        if hours + 1e-9 < threshold:
+            found[oid] = round(threshold - hours, 2)
     return found
