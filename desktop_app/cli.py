@@ -44,6 +44,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--db", type=Path, metavar="路径", help="使用指定的数据库文件（默认在用户数据目录中）")
     parser.add_argument("--demo", action="store_true", help="打开演示数据库（不存在时自动生成）")
     parser.add_argument("--quit-after-shown", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--smoke-test", action="store_true",
+                        help="自检：在临时文件夹中生成演示数据库、导出 Excel 台账和 Word 文档并打开主窗口，"
+                             "然后退出（正常时退出码为 0；不使用也不改动本机的数据）")
     commands = parser.add_subparsers(dest="command", title="命令（省略时打开图形界面）")
 
     demo = commands.add_parser("demo", help="生成演示数据库", description="在指定位置生成一个演示县的数据库。")
@@ -83,15 +86,30 @@ def build_parser() -> argparse.ArgumentParser:
     people.add_argument("--json", action="store_true", help="以 JSON 输出核对结果")
     people.add_argument("--skip-invalid", action="store_true", help="跳过有错误的行，只导入其余各行")
 
+    training = commands.add_parser(
+        "import-training", help="导入培训签到表或学习平台记录", description="从 .xlsx 导入培训签到表（按身份证号、"
+        "证号或姓名+单位对应人员）或学习平台导出的学习记录（每门课程、每个完成日期建立一次培训，重复导入不会重复"
+        "记录）。任何一行有错误、或姓名无法确定是哪一位（同名、未登记）时不写入，退出码为 1，--json 中列出候选人员；"
+        "--skip-invalid 只导入其余各行。--dry-run 只核对不写入。")
+    training.add_argument("file", type=Path, metavar="文件", help="签到表或学习平台导出（.xlsx）")
+    training.add_argument("--db", type=Path, metavar="路径", required=True, help="数据库文件")
+    training.add_argument("--session", type=int, metavar="编号",
+                          help="签到表所属的培训（已登记培训的编号）；不指定时按表中“培训名称”“开始日期”等列")
+    training.add_argument("--dry-run", action="store_true", help="只核对，不写入数据库")
+    training.add_argument("--json", action="store_true", help="以 JSON 输出核对结果")
+    training.add_argument("--skip-invalid", action="store_true", help="跳过有错误或待确认的行，只导入其余各行")
+
     export = commands.add_parser("export", help="导出 Excel 台账", description="导出 Excel 台账。personnel 导出的"
-                                 "身份证号码和联系电话默认脱敏，加 --unmasked 才输出完整号码。")
-    export.add_argument("what", choices=["tasks", "personnel"], metavar="内容",
-                        help="tasks：任务进展台账；personnel：执法人员清单和持证情况统计")
+                                 "身份证号码和联系电话、training 导出的身份证号默认脱敏，加 --unmasked 才输出完整号码。")
+    export.add_argument("what", choices=["tasks", "personnel", "training"], metavar="内容",
+                        help="tasks：任务进展台账；personnel：执法人员清单和持证情况统计；"
+                             "training：培训学时统计表、单位汇总表和未达标名单（须加 --year）")
     export.add_argument("--db", type=Path, metavar="路径", required=True, help="数据库文件")
     export.add_argument("--out", type=Path, metavar="文件", required=True, help="输出的 .xlsx 文件")
-    export.add_argument("--date", metavar="日期", help="统计截至日期，如 2026-11-21（默认今天）")
+    export.add_argument("--date", metavar="日期", help="tasks、personnel：统计截至日期，如 2026-11-21（默认今天）")
+    export.add_argument("--year", type=int, metavar="年度", help="training：统计年度，如 2025")
     export.add_argument("--unmasked", action="store_true",
-                        help="personnel：输出完整的身份证号码和联系电话（文件须妥善保管）")
+                        help="personnel、training：输出完整的身份证号码（personnel 还有联系电话；文件须妥善保管）")
     return parser
 
 
@@ -224,6 +242,53 @@ def run_import_personnel(args: argparse.Namespace) -> int:
         session.close()
 
 
+def run_import_training(args: argparse.Namespace) -> int:
+    import json
+
+    from desktop_app.core.errors import AppError
+    from desktop_app.core.session import open_session
+    from desktop_app.core.training.training_import import (
+        ERROR,
+        UNSETTLED,
+        commit_training,
+        load_training_file,
+        preview_as_json,
+        validate,
+    )
+
+    if not args.db.is_file():
+        print(f"错误：数据库文件“{args.db}”不存在。", file=sys.stderr)
+        return 2
+    session = open_session(args.db)
+    try:
+        preview = load_training_file(args.file, session_id=args.session)
+        problems = preview.mapping_problems()
+        if not problems:
+            validate(preview)
+        if args.json:
+            print(json.dumps(preview_as_json(preview), ensure_ascii=False, indent=1))
+        if problems:
+            raise AppError("列对应有问题：" + "".join(problems))
+        counts = preview.counts()
+        out = sys.stderr if args.json else sys.stdout
+        tally = "，".join(f"{result} {number} 行" for result, number in counts.items() if number)
+        print(f"{preview.path.name}（工作表“{preview.sheet_name}”，{preview.kind}）：{tally or '没有数据行'}", file=out)
+        if not args.json:
+            for error in preview.errors + preview.warnings:
+                print(f"  {error.text}")
+        blocked = counts[ERROR] + counts[UNSETTLED]
+        if blocked and not args.skip_invalid:
+            print(f"有 {counts[ERROR]} 行存在错误、{counts[UNSETTLED]} 行姓名待确认，未写入任何数据（可在图形界面中逐行确认，"
+                  "或加 --skip-invalid 只导入其余各行）。", file=out)
+            return 1
+        if args.dry_run:
+            return 0
+        print(commit_training(preview, skip_invalid=args.skip_invalid).message(), file=out)
+        return 0
+    finally:
+        session.close()
+
+
 def _print_preview(preview) -> None:
     parsed = preview.parsed
     print(f"{parsed.source}：{parsed.title or '（无标题）'}，{len(parsed.sections)} 个部分，{len(parsed.tasks)} 项任务")
@@ -238,8 +303,14 @@ def run_export(args: argparse.Namespace) -> int:
     if not args.db.is_file():
         print(f"错误：数据库文件“{args.db}”不存在。", file=sys.stderr)
         return 2
-    if args.unmasked and args.what != "personnel":
-        print("错误：--unmasked 只用于 personnel（执法人员清单）。", file=sys.stderr)
+    if args.unmasked and args.what == "tasks":
+        print("错误：--unmasked 只用于 personnel（执法人员清单）和 training（培训学时统计）。", file=sys.stderr)
+        return 2
+    if args.what == "training" and (args.year is None or args.date):
+        print("错误：training 须用 --year 指定统计年度（如 --year 2025），不用 --date。", file=sys.stderr)
+        return 2
+    if args.year is not None and args.what != "training":
+        print("错误：--year 只用于 training（培训学时统计）；其他内容用 --date。", file=sys.stderr)
         return 2
     today = parse_date(args.date, field="截至日期") if args.date else None
     session = open_session(args.db)
@@ -248,18 +319,24 @@ def run_export(args: argparse.Namespace) -> int:
             from desktop_app.core.personnel.export import export_personnel_xlsx
 
             path = export_personnel_xlsx(args.out, today=today, unmasked=args.unmasked)
+        elif args.what == "training":
+            from desktop_app.core.training.export import export_training_xlsx
+
+            path = export_training_xlsx(args.out, year=args.year, unmasked=args.unmasked)
         else:
             from desktop_app.core.task_export import export_tasks_xlsx
 
             path = export_tasks_xlsx(args.out, today=today)
     finally:
         session.close()
-    print(f"已导出：{path}" + ("（含完整身份证号码和联系电话，请妥善保管）" if args.unmasked else ""))
+    kept = "身份证号码和联系电话" if args.what == "personnel" else "身份证号码"
+    print(f"已导出：{path}" + (f"（含完整{kept}，请妥善保管）" if args.unmasked else ""))
     return 0
 
 
 COMMANDS = {"demo": run_demo, "check": run_check, "backup": run_backup, "restore": run_restore,
-            "import-tasks": run_import_tasks, "export": run_export, "import-personnel": run_import_personnel}
+            "import-tasks": run_import_tasks, "export": run_export, "import-personnel": run_import_personnel,
+            "import-training": run_import_training}
 
 
 def run_command(args: argparse.Namespace) -> int:

@@ -1,9 +1,8 @@
 """The main window: navigation on the left, one page per area, the database in the status bar."""
 from __future__ import annotations
 
-import sys
-
 import logging
+import sys
 
 from PySide6.QtCore import QProcess, Qt
 from PySide6.QtGui import QAction
@@ -116,6 +115,7 @@ class MainWindow(QMainWindow):
             page.navigate.connect(self.show_page)
             page.open_demo_requested.connect(self.open_demo)
             page.personnel_filter.connect(self.show_personnel)
+            page.training_view.connect(self.show_training)
             return page
         if key == "tasks":  # page modules load on first visit, keeping start-up short
             from desktop_app.ui.pages.tasks_page import TasksPage
@@ -125,6 +125,10 @@ class MainWindow(QMainWindow):
             from desktop_app.ui.pages.personnel_page import PersonnelPage
 
             return PersonnelPage(self.bus)
+        if key == "training":
+            from desktop_app.ui.pages.training_page import TrainingPage
+
+            return TrainingPage(self.bus)
         if key == "units":
             from desktop_app.ui.pages.units_page import UnitsPage
 
@@ -163,7 +167,7 @@ class MainWindow(QMainWindow):
                 lambda path: path and self.bus.notify("backups"),
                 lambda exc: log.warning("daily backup failed: %s", exc))
 
-    def closeEvent(self, event) -> None:  # noqa: N802 (Qt override)
+    def closeEvent(self, event) -> None:
         """A backup on the way out when anything changed since the last one."""
         from PySide6.QtWidgets import QApplication
 
@@ -186,6 +190,12 @@ class MainWindow(QMainWindow):
         """执法人员与证件 filtered to one warning or one unit (the 工作台's figures link here)."""
         self.show_page("personnel")
         self.page("personnel").show_filter(alert, unit_id)
+
+    def show_training(self, view: str = "") -> None:
+        """培训学时 at this year's officers short ('short') or unit summary ('units'), from the 工作台."""
+        self.show_page("training")
+        if view:
+            self.page("training").show_view(view)
 
     def current_page_key(self) -> str:
         return PAGES[self.stack.currentIndex()][0]
@@ -214,6 +224,33 @@ class MainWindow(QMainWindow):
             QMessageBox.warning(self, "演示数据库", "无法启动演示窗口。")
 
     def show_about(self) -> None:
-        QMessageBox.about(self, f"关于{APP_NAME}",
-                          f"<b>{APP_NAME}</b> {__version__}<br>提升行政执法质量三年行动离线台账<br>"
-                          f"数据结构版本 {SCHEMA_VERSION}<br>数据库：{self.session.path}")
+        QMessageBox.about(self, f"关于{APP_NAME}", about_html(self.session.path))
+
+
+def about_html(db_path) -> str:
+    """The 关于 box: name, version (desktop_app.__version__, the one place it is kept), folders, runtime."""
+    import html
+    import platform
+
+    from PySide6 import __version__ as pyside_version
+    from PySide6.QtCore import qVersion
+
+    from desktop_app import paths
+
+    def esc(value: object) -> str:
+        return html.escape(str(value))
+
+    frozen = "安装版" if getattr(sys, "frozen", False) else "源代码运行"
+    font_dir = paths.resource_path("resources", "fonts")
+    bundled = sorted(p.name for p in font_dir.glob("*") if p.suffix.lower() in (".otf", ".ttf", ".ttc"))
+    if bundled:
+        fonts = (f"图表的备用中文字体 {esc('、'.join(bundled))} 随软件附带，依 SIL Open Font License 1.1 授权"
+                 f"（许可文本：{esc(font_dir / 'OFL.txt')}）；界面和文档使用本机已安装的字体。")
+    else:
+        fonts = "本软件不附带字体文件，界面和文档使用本机已安装的字体（如微软雅黑、仿宋、宋体）。"
+    return (f"<p><b>{APP_NAME}</b> 版本 {__version__}<br>提升行政执法质量三年行动离线台账</p>"
+            f"<p>数据文件夹：{esc(paths.user_data_dir())}<br>当前数据库：{esc(db_path)}<br>"
+            f"数据结构版本：{SCHEMA_VERSION}</p>"
+            f"<p>运行环境：{frozen}，Python {platform.python_version()}，Qt {qVersion()}"
+            f"（PySide6 {pyside_version}），{esc(platform.platform(terse=True))}</p>"
+            f"<p>{fonts}卸载本软件不会删除数据文件夹。</p>")

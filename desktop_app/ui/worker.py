@@ -7,7 +7,8 @@ back to `on_done` / `on_error` on the GUI thread.
 """
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtCore import QObject, Qt, QThread, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
@@ -47,7 +48,7 @@ class Job(QObject):
     """Owns the thread, worker and dialog of one background job; kept alive until it finishes."""
 
     finished = Signal()
-    _running: set["Job"] = set()
+    _running: set[Job] = set()
 
     def __init__(self, parent: QWidget | None, title: str, fn: Callable[[JobControl], Any],
                  on_done: Callable[[Any], None], on_error: Callable[[BaseException], None] | None = None,
@@ -75,7 +76,7 @@ class Job(QObject):
         self._on_error = on_error or self._show_error
         self._on_cancel = on_cancel or (lambda: None)
 
-    def start(self) -> "Job":
+    def start(self) -> Job:
         Job._running.add(self)
         self.dialog.setValue(0)  # starts Qt's minimum-duration clock (it waits 4 s from value -1)
         self.thread.start()

@@ -13,7 +13,7 @@ from desktop_app.ui.pages.pending_page import PendingPage
 
 NAVIGATION = ["工作台", "任务清单", "执法人员与证件", "培训学时", "报表中心", "单位管理", "数据与备份", "设置"]
 KEYS = ["dashboard", "tasks", "personnel", "training", "reports", "units", "data", "settings"]
-PENDING = ["培训学时", "报表中心"]
+PENDING = ["报表中心"]
 
 
 def labels_of(widget) -> list[str]:
@@ -69,10 +69,12 @@ def test_pending_pages_say_no_data_and_invent_no_figures(demo_window):
     threshold = get_setting("annual_training_hours")
     from desktop_app.ui.pages.personnel_page import PersonnelPage
     from desktop_app.ui.pages.tasks_page import TasksPage
+    from desktop_app.ui.pages.training_page import TrainingPage
 
     assert isinstance(demo_window.page("tasks"), TasksPage)  # 任务清单 is a real page now
     assert isinstance(demo_window.page("personnel"), PersonnelPage)  # and 执法人员与证件
-    for key, title in zip(KEYS[3:5], PENDING):
+    assert isinstance(demo_window.page("training"), TrainingPage)  # and 培训学时
+    for key, title in zip(KEYS[4:5], PENDING):
         page = demo_window.page(key)
         assert isinstance(page, PendingPage)
         texts = labels_of(page)

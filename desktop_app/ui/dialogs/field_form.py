@@ -121,7 +121,7 @@ class FieldFormDialog(FormDialog):
     def fit_height(self, grow_only: bool = True) -> None:
         fit_height(self, grow_only)
 
-    def showEvent(self, event) -> None:  # noqa: N802 (Qt override)
+    def showEvent(self, event) -> None:
         super().showEvent(event)
         QTimer.singleShot(0, self, lambda: self.fit_height(grow_only=False))
 

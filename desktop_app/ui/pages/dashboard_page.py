@@ -15,6 +15,7 @@ class DashboardPage(QWidget):
     navigate = Signal(str)  # page key
     open_demo_requested = Signal()
     personnel_filter = Signal(str, object)  # a warning code or "", a unit id or None
+    training_view = Signal(str)  # "short" or "units": 培训学时 at this year's shortfalls
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -47,6 +48,10 @@ class DashboardPage(QWidget):
         self.personnel.body.linkActivated.connect(self._personnel_link)
         self._personnel_stale = True  # computed when shown: at 20,000 officers it takes half a second
         self._personnel_job = None
+        self.training = self.pending_cards.pop("training")  # this year's ledger once sessions exist
+        self.training.body.linkActivated.connect(self._training_link)
+        self._training_stale = True  # computed when shown, like the personnel figures
+        self._training_job = None
         self._shown_once = False
         self.refresh()
 
@@ -80,13 +85,17 @@ class DashboardPage(QWidget):
             self.tasks.body.setText("<span style='color:#888'>正在统计…</span>")
             QTimer.singleShot(0, self, lambda: self._refresh_tasks(get_setting("task_due_soon_days")))
         self._personnel_stale = True
+        self._training_stale = True
         if self.isVisible():
             QTimer.singleShot(0, self, self._refresh_personnel)
+            QTimer.singleShot(0, self, self._refresh_training)
 
-    def showEvent(self, event) -> None:  # noqa: N802 (Qt override)
+    def showEvent(self, event) -> None:
         super().showEvent(event)
         if self._personnel_stale:
             QTimer.singleShot(0, self, self._refresh_personnel)
+        if self._training_stale:
+            QTimer.singleShot(0, self, self._refresh_training)
 
     def _refresh_personnel(self) -> None:
         from desktop_app.core.models import Officer
@@ -120,6 +129,41 @@ class DashboardPage(QWidget):
             self.personnel_filter.emit(value, None)
         elif kind == "unit":
             self.personnel_filter.emit("", int(value))
+
+    def _refresh_training(self) -> None:
+        from desktop_app.core.models import TrainingSession
+        from desktop_app.core.training.ledger import year_range
+        from desktop_app.ui.training_loader import load_ledger_then
+
+        if not self._training_stale or self._training_job is not None:
+            return
+        self._training_stale = False
+        start, end = year_range(get_setting("current_year"))
+        sessions = TrainingSession.select().where(TrainingSession.end_date.between(start, end)).count()
+        if not sessions and not TrainingSession.select().exists():
+            self.training.body.setText(f"<span style='color:#888'>{PENDING['training'][1]}</span>")
+            return
+        job = load_ledger_then(self, start, end, lambda ledger: self._show_training(ledger, sessions),
+                               quiet=True)
+        if job is not None:
+            self._training_job = job
+            self.training.body.setText("<span style='color:#888'>正在统计…</span>")
+            job.finished.connect(self._training_loaded)
+
+    def _training_loaded(self) -> None:
+        self._training_job = None
+        if self._training_stale and self.isVisible():
+            self._refresh_training()
+
+    def _show_training(self, ledger, sessions: int) -> None:
+        from desktop_app.ui.pages.training_summary import training_summary_html
+
+        self.training.body.setText(training_summary_html(ledger, sessions))
+
+    def _training_link(self, link: str) -> None:
+        kind, _, view = link.partition(":")
+        if kind == "training":
+            self.training_view.emit(view)
 
     def _refresh_tasks(self, soon_days: int) -> None:
         from desktop_app.core.task_board import summary as task_summary  # loaded after the window shows

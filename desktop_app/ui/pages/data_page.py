@@ -27,8 +27,7 @@ from desktop_app.core.models import Unit
 from desktop_app.core.session import Session
 from desktop_app.ui.data_bus import DataBus
 from desktop_app.ui.error_dialog import show_error
-from desktop_app.ui.pages.common import page_title, set_property
-from desktop_app.ui.pages.common import make_table, selected_row
+from desktop_app.ui.pages.common import make_table, page_title, selected_row, set_property
 from desktop_app.ui.table_models.safety_models import AuditTableModel, BackupTableModel
 from desktop_app.ui.worker import Job, run_job
 

@@ -39,8 +39,7 @@ from desktop_app.core.unit_groups import list_groups
 from desktop_app.core.units import active_units
 from desktop_app.ui.data_bus import DataBus
 from desktop_app.ui.dialogs.progress_dialog import AssignmentTable, HistoryDialog, ProgressDialog
-from desktop_app.ui.pages.common import EmptyState, page_title
-from desktop_app.ui.pages.common import make_table
+from desktop_app.ui.pages.common import EmptyState, make_table, page_title
 from desktop_app.ui.table_models.task_models import TaskListModel, section_label
 from desktop_app.ui.worker import run_job
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
 
+from desktop_app.core.models import UNIT_KINDS, Unit
 from desktop_app.core.unit_bulk import PreviewRow
 from desktop_app.core.unit_groups import GroupRow
 from desktop_app.core.units import UnitRow
-from desktop_app.core.models import UNIT_KINDS, Unit
 from desktop_app.ui.table_models.row_model import Column, RowTableModel
 
 CENTER = Qt.AlignCenter
