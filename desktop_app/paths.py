@@ -14,10 +14,11 @@ DB_FILE_NAME = "taizhang.sqlite"
 DEMO_DB_FILE_NAME = "demo.sqlite"
 
 
-def user_data_dir() -> Path:
+def user_data_dir(create: bool = True) -> Path:
     """%LOCALAPPDATA%\\desktop_app on Windows, ~/.local/share/desktop_app on Linux.
 
-    DESKTOP_APP_DATA_DIR overrides it (tests, portable installs on a USB stick).
+    DESKTOP_APP_DATA_DIR overrides it (tests, portable installs on a USB stick). The installer's uninstaller keeps
+    this folder (installer/setup.iss).
     """
     override = os.environ.get("DESKTOP_APP_DATA_DIR")
     if override:
@@ -26,7 +27,8 @@ def user_data_dir() -> Path:
         from platformdirs import user_data_path
 
         path = user_data_path(APP_ID, appauthor=False, roaming=False)
-    path.mkdir(parents=True, exist_ok=True)
+    if create:
+        path.mkdir(parents=True, exist_ok=True)
     return path
 
 

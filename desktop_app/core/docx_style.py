@@ -94,8 +94,22 @@ def new_document(fonts: DocFonts) -> Any:
     rfonts.set(qn("w:eastAsia"), fonts.body)
     _exact_spacing(normal.paragraph_format, LINE_PITCH_PT)
     _page_numbers(doc, fonts)
-    doc.core_properties.author = ""
+    stamp_properties(doc)
     return doc
+
+
+def stamp_properties(doc: Any) -> None:
+    """Document properties name this program and its version (as xlsx_style.save_workbook does for the
+    creator of a workbook), replacing python-docx's template values (author “python-docx”, created 2013)."""
+    from desktop_app import APP_NAME, __version__
+
+    made_by = f"{APP_NAME} {__version__}"
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)  # written as UTC (…Z)
+    properties = doc.core_properties
+    properties.author = properties.last_modified_by = made_by
+    properties.comments = f"由{made_by}生成"
+    properties.created = properties.modified = now
+    properties.revision = 1
 
 
 def _page_field(paragraph: Any, fonts: DocFonts) -> None:

@@ -54,13 +54,28 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     app.setOrganizationName("desktop_app")
     load_translations(app)
     choose_ui_font(app)
-    icon = paths.resource_path("resources", "app_icon.png")
+    icon = paths.resource_path("resources", "icons", "app.png")
     if icon.exists():
         app.setWindowIcon(QIcon(str(icon)))
     qss = paths.resource_path("resources", "style.qss")
     if qss.exists():
         app.setStyleSheet(qss.read_text(encoding="utf-8"))
     return app
+
+
+# Named in installer/setup.iss (AppMutex): the installer and the uninstaller see a running copy by it and ask the
+# clerk to close it first, so no file of the program is replaced while in use. Windows only.
+APP_MUTEX = "desktop_app_zhifa_taizhang"
+_mutex_handle = None
+
+
+def hold_app_mutex() -> None:
+    global _mutex_handle
+    if sys.platform != "win32" or _mutex_handle is not None:
+        return
+    import ctypes
+
+    _mutex_handle = ctypes.WinDLL("kernel32").CreateMutexW(None, False, APP_MUTEX)  # released when the process ends
 
 
 def resolve_db_path(args: argparse.Namespace) -> tuple[Path, bool]:
@@ -83,6 +98,7 @@ def ensure_demo() -> None:
 def run_gui(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     configure_logging(paths.log_dir())
+    hold_app_mutex()
     app = create_application()
     from desktop_app.ui.error_dialog import install_excepthook
 
