@@ -108,11 +108,16 @@ class OfficerRow:
         return 0.0 if self.reaching else round(self.threshold - self._countable, 2)
 
 
-def officer_rows(start: dt.date, end: dt.date, unit_id: int | None = None) -> list[OfficerRow]:
+def officer_rows(start: dt.date, end: dt.date, unit_id: int | None = None,
+                 known: tuple[list, dict] | None = None) -> list[OfficerRow]:
     """Every officer the ledger counts over [start, end] (in unit order, then by name), those without any
-    training included with 0 — what the hours-distribution chart needs as well."""
-    members = ledger.population(end, unit_id)
-    hours = ledger.officer_hours(start, end, [m.id for m in members] if unit_id is not None else None)
+    training included with 0 — what the hours-distribution chart needs as well. `known`: the
+    (population, officer_hours) already read for this range."""
+    if known is None:
+        members = ledger.population(end, unit_id)
+        hours = ledger.officer_hours(start, end, [m.id for m in members] if unit_id is not None else None)
+    else:
+        members, hours = known
     threshold = ledger.threshold_for(start, end)
     sql = "SELECT id, id_number FROM officer" + (" WHERE unit_id = ?" if unit_id is not None else "")
     numbers = dict(db.execute_sql(sql, [unit_id] if unit_id is not None else []))
@@ -271,8 +276,10 @@ def export_training_xlsx(path: Path, year: int | None = None, start: dt.date | N
     control = control or JobControl()
     start, end = resolve_period(year, start, end)
     control.progress(0.0, "正在统计培训学时")
-    rows = officer_rows(start, end, unit_id)
-    units = ledger.unit_summaries(start, end, unit_id)
+    members = ledger.population(end, unit_id)
+    hours = ledger.officer_hours(start, end, [m.id for m in members] if unit_id is not None else None)
+    rows = officer_rows(start, end, unit_id, known=(members, hours))
+    units = ledger.unit_summaries(start, end, unit_id, known=(members, hours))
     threshold = ledger.threshold_for(start, end)
     control.progress(0.1, "正在写入培训学时统计表")
     book = xs.new_workbook(OFFICERS_SHEET, write_only=True)

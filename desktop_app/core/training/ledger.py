@@ -209,11 +209,18 @@ def _mental_health_by_unit(start: dt.date, end: dt.date, members: list[Member]) 
     return {uid: len(sessions) for uid, sessions in held.items()}
 
 
-def unit_summaries(start: dt.date, end: dt.date, unit_id: int | None = None) -> list[UnitTraining]:
+def unit_summaries(start: dt.date, end: dt.date, unit_id: int | None = None,
+                   known: tuple[list[Member], dict[int, OfficerHours]] | None = None) -> list[UnitTraining]:
     """Per unit: officers, 轮训 attended (by the deadline), hours, reaching the threshold, those short and
-    by how much, 心理健康 activities held (organised by the unit or attended by its officers)."""
-    members = population(end, unit_id)
-    hours = officer_hours(start, end, [m.id for m in members] if unit_id is not None else None)
+    by how much, 心理健康 activities held (organised by the unit or attended by its officers).
+    `known`: the (population, officer_hours) a caller already has for this range, so they are not read twice."""
+    if known is not None:
+        members, hours = known
+        if unit_id is not None:
+            members = [m for m in members if m.unit_id == unit_id]
+    else:
+        members = population(end, unit_id)
+        hours = officer_hours(start, end, [m.id for m in members] if unit_id is not None else None)
     threshold = threshold_for(start, end)
     units: dict[int, UnitTraining] = {}
     for member in members:

@@ -192,8 +192,9 @@ def compute_ledger(start: dt.date, end: dt.date) -> Ledger:
     """Worker-safe (core calls only): every officer of the population with their hours, and each unit."""
     threshold = threshold_for(start, end)
     hours = officer_hours(start, end)
+    members = population(end)
     rows = []
-    for member in population(end):
+    for member in members:
         entry = hours.get(member.id)
         who = (member.id, member.name, member.unit_id, member.unit_name)
         if entry is None:
@@ -201,4 +202,4 @@ def compute_ledger(start: dt.date, end: dt.date) -> Ledger:
             continue
         rows.append(OfficerLedgerRow(*who, entry.by_category, entry.countable, entry.political, entry.sessions,
                                      entry.rotation, entry.shortfall(threshold)))
-    return Ledger(start, end, threshold, rows, unit_summaries(start, end))
+    return Ledger(start, end, threshold, rows, unit_summaries(start, end, known=(members, hours)))
