@@ -95,3 +95,19 @@ def set_property(widget: QWidget, name: str, value: object) -> None:
     widget.setProperty(name, value)
     widget.style().unpolish(widget)
     widget.style().polish(widget)
+
+
+def sortable(table) -> None:
+    """Sort in the model when a header is clicked. Qt flips the indicator itself only once it is shown, so
+    the first click sets it (in the column's first order: largest gaps first, say)."""
+    header = table.horizontalHeader()
+    header.setSectionsClickable(True)
+
+    def sort(column: int) -> None:
+        if not header.isSortIndicatorShown():
+            first = table.model().headerData(column, Qt.Horizontal, Qt.InitialSortOrderRole)
+            header.setSortIndicator(column, Qt.SortOrder(first) if first is not None else Qt.AscendingOrder)
+            header.setSortIndicatorShown(True)
+        table.model().sort(column, header.sortIndicatorOrder())
+
+    header.sectionClicked.connect(sort)

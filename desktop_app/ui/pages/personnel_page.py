@@ -27,7 +27,7 @@ from desktop_app.core.personnel import dictionaries
 from desktop_app.core.personnel.roster import RosterFilter, RosterRow, alert_counts, filter_rows
 from desktop_app.core.units import active_units
 from desktop_app.ui.data_bus import DataBus
-from desktop_app.ui.pages.common import EmptyState, make_table, page_title
+from desktop_app.ui.pages.common import EmptyState, make_table, page_title, sortable
 from desktop_app.ui.pages.personnel_actions import PersonnelActions
 from desktop_app.ui.pages.personnel_detail import OfficerDetail
 from desktop_app.ui.roster_loader import load_roster_then
@@ -130,10 +130,8 @@ class PersonnelPage(PersonnelActions, QWidget):
         self.table.setSelectionMode(QAbstractItemView.ExtendedSelection)
         self.table.setWordWrap(False)
         self.table.setSortingEnabled(False)  # the roster's own order until a header is clicked
-        header = self.table.horizontalHeader()
-        header.setSectionsClickable(True)
-        header.setSectionsMovable(True)  # the clerk may drag a column where they want it
-        header.sectionClicked.connect(self._sort_by)
+        sortable(self.table)
+        self.table.horizontalHeader().setSectionsMovable(True)  # the clerk may drag a column where they want it
         for column, width in enumerate(COLUMN_WIDTHS):
             self.table.setColumnWidth(column, width)
         self.table.verticalHeader().setDefaultSectionSize(26)
@@ -328,7 +326,3 @@ class PersonnelPage(PersonnelActions, QWidget):
         chosen = f"，已选 {len(rows)} 人" if len(rows) > 1 else ""
         self.count_label.setText(f"共 {len(self.all_rows)} 人，显示 {self.model.rowCount()} 人{chosen}")
 
-    def _sort_by(self, column: int) -> None:
-        header = self.table.horizontalHeader()  # the header has already flipped its indicator
-        header.setSortIndicatorShown(True)
-        self.model.sort(column, header.sortIndicatorOrder())

@@ -27,7 +27,7 @@ from desktop_app.core.models import POLITICAL_CATEGORY
 from desktop_app.core.training.ledger import UnitTraining
 from desktop_app.core.training.queries import Ledger, OfficerLedgerRow, officer_sessions, officer_years
 from desktop_app.ui.dialogs.step_frame import hint_label
-from desktop_app.ui.pages.common import make_table
+from desktop_app.ui.pages.common import make_table, sortable
 from desktop_app.ui.table_models.personnel_models import GREEN, ORANGE, RED
 from desktop_app.ui.table_models.training_models import (
     COUNTED,
@@ -54,20 +54,6 @@ def stretch(table, column: int) -> None:
     header.setSectionResizeMode(column, QHeaderView.Stretch)
 
 
-def sortable(table) -> None:
-    """Sort in the model when a header is clicked. Qt flips the indicator itself only once it is shown, so
-    the first click sets it (in the column's first order: largest gaps first, say)."""
-    header = table.horizontalHeader()
-    header.setSectionsClickable(True)
-
-    def sort(column: int) -> None:
-        if not header.isSortIndicatorShown():
-            first = table.model().headerData(column, Qt.Horizontal, Qt.InitialSortOrderRole)
-            header.setSortIndicator(column, Qt.SortOrder(first) if first is not None else Qt.AscendingOrder)
-            header.setSortIndicatorShown(True)
-        table.model().sort(column, header.sortIndicatorOrder())
-
-    header.sectionClicked.connect(sort)
 
 
 def splitter_of(left: QWidget, right: QWidget, sizes: tuple[int, int]) -> QSplitter:

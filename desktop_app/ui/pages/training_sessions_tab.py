@@ -39,8 +39,8 @@ from desktop_app.core.training.sessions import (
 )
 from desktop_app.ui.dialogs.step_frame import hint_label
 from desktop_app.ui.error_dialog import show_error
-from desktop_app.ui.pages.common import EmptyState, make_table
-from desktop_app.ui.pages.training_ledger_tabs import sortable, stretch
+from desktop_app.ui.pages.common import EmptyState, make_table, sortable
+from desktop_app.ui.pages.training_ledger_tabs import stretch
 from desktop_app.ui.table_models.training_models import AttendeeTableModel, SessionTableModel, date_span
 
 if TYPE_CHECKING:
