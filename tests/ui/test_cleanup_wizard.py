@@ -13,12 +13,14 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QItemSelection, QItemSelectionModel, Qt
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QComboBox, QFileDialog, QStyleOptionViewItem
+from PySide6.QtWidgets import QComboBox, QDialogButtonBox, QFileDialog, QStyleOptionViewItem
 
 from desktop_app.core.id_card import id_check_character, mask_id_number
 from desktop_app.core.models import Certificate, CertificateEvent, Officer
 from desktop_app.core.personnel import certificates as certs
 from desktop_app.core.personnel import cleanup as cl
+from desktop_app.ui.dialogs import cleanup_decision_dialogs as cdd
+from desktop_app.ui.dialogs import cleanup_pages as cp
 from desktop_app.ui.dialogs import cleanup_wizard as cw
 from desktop_app.ui.table_models import cleanup_models as cm
 
@@ -75,7 +77,7 @@ def wizard(qtbot, window):
 def find(qtbot, wizard) -> None:
     wizard.doc_edit.setText("测司发〔2026〕12号")
     wizard.next_button.click()
-    qtbot.waitUntil(lambda: wizard.step == cw.DECIDE, timeout=20_000)
+    qtbot.waitUntil(lambda: wizard.step == cp.DECIDE, timeout=20_000)
 
 
 def line_of(wizard, name: str, unit: str = UNIT) -> cm.DecisionLine:
@@ -138,7 +140,7 @@ def test_one_decision_through_the_editors_and_one_for_a_selection(qtbot, wizard,
     assert dup.missing(TODAY) == "请选择处理原因" and "待补充 <b>1</b>" in wizard.counts_label.text()
     # 下一步 is refused while a reason is missing, pointing at the line
     wizard.next_button.click()
-    assert wizard.step == cw.DECIDE and "清理丙" in wizard.decide_error.text()
+    assert wizard.step == cp.DECIDE and "清理丙" in wizard.decide_error.text()
     assert wizard.selected_lines() == [dup]
     assert model.setData(model.index(model.row_of(dup), cm.ACTION_REASON), "被投诉查实")
     assert dup.decision(TODAY) == cl.Decision.suspend(dup.candidate, "被投诉查实", TODAY + dt.timedelta(days=90))
@@ -151,7 +153,7 @@ def test_one_decision_through_the_editors_and_one_for_a_selection(qtbot, wizard,
     select_lines(wizard, dup, expired, nocard)
     assert wizard.selection_label.text() == "对所选 3 项："
     assert wizard.bulk_buttons[cl.CANCEL].isEnabled() and not wizard.bulk_buttons[cl.RESTORE].isEnabled()
-    driven = drive_dialog(cw.ReasonDialog, lambda d: d.findChild(cw.QDialogButtonBox).accepted.emit())
+    driven = drive_dialog(cdd.ReasonDialog, lambda d: d.findChild(QDialogButtonBox).accepted.emit())
     wizard.bulk_buttons[cl.CANCEL].click()
     assert driven and driven[0].reason is None  # “按各项的清理原因填写”
     assert (dup.action, expired.action, nocard.action) == (cl.CANCEL, cl.CANCEL, cl.KEEP)
@@ -160,9 +162,9 @@ def test_one_decision_through_the_editors_and_one_for_a_selection(qtbot, wizard,
 
     def named(dialog):
         dialog.reason_combo.setEditText("遗失")
-        dialog.findChild(cw.QDialogButtonBox).accepted.emit()
+        dialog.findChild(QDialogButtonBox).accepted.emit()
 
-    drive_dialog(cw.ReasonDialog, named)
+    drive_dialog(cdd.ReasonDialog, named)
     select_lines(wizard, dup, retired)
     wizard.bulk_buttons[cl.REVOKE].click()
     assert (dup.action, dup.reason, retired.action, retired.reason) == (cl.REVOKE, "遗失", cl.REVOKE, "遗失")
@@ -176,15 +178,15 @@ def test_renew_asks_for_the_new_card(qtbot, wizard, drive_dialog):
     model, expired = wizard.model, line_of(wizard, "清理乙")
 
     def fill(dialog):
-        dialog.findChild(cw.QDialogButtonBox).accepted.emit()  # no number yet: refused inline
+        dialog.findChild(QDialogButtonBox).accepted.emit()  # no number yet: refused inline
         assert dialog.isVisible() and "新证号" in dialog.error_label.text()
         dialog.number_edits[0].setText("ql0002")
-        dialog.findChild(cw.QDialogButtonBox).accepted.emit()  # the old number again
+        dialog.findChild(QDialogButtonBox).accepted.emit()  # the old number again
         assert dialog.isVisible() and "新的证号" in dialog.error_label.text()
         dialog.number_edits[0].setText(" ql 1002 ")
-        dialog.findChild(cw.QDialogButtonBox).accepted.emit()
+        dialog.findChild(QDialogButtonBox).accepted.emit()
 
-    driven = drive_dialog(cw.RenewDialog, fill)
+    driven = drive_dialog(cdd.RenewDialog, fill)
     assert model.setData(model.index(model.row_of(expired), cm.ACTION), cl.RENEW)
     assert expired.action == cl.CANCEL  # nothing changes before the new card is given
     qtbot.waitUntil(lambda: bool(driven))
@@ -203,20 +205,20 @@ def test_apply_writes_the_events_after_a_backup(qtbot, window, wizard, drive_dia
 
     def fill(dialog):
         dialog.number_edits[0].setText("QL1003")
-        dialog.findChild(cw.QDialogButtonBox).accepted.emit()
+        dialog.findChild(QDialogButtonBox).accepted.emit()
 
-    drive_dialog(cw.RenewDialog, fill)
+    drive_dialog(cdd.RenewDialog, fill)
     select_lines(wizard, dup)
     wizard.bulk_buttons[cl.RENEW].click()
     assert dup.action == cl.RENEW
     wizard.next_button.click()
-    assert wizard.step == cw.CONFIRM and wizard.next_button.text() == "应用"
+    assert wizard.step == cp.CONFIRM and wizard.next_button.text() == "应用"
     plan = wizard.plan_label.text()
     assert plan.startswith("将注销 ") and "换证 1 张" in plan and "另有 " in plan
     assert [line.officer.name for line in wizard.plan.rows].count("清理丙") == 1
     before = CertificateEvent.select().count()
     wizard.next_button.click()
-    qtbot.waitUntil(lambda: wizard.step == cw.DONE, timeout=20_000)
+    qtbot.waitUntil(lambda: wizard.step == cp.DONE, timeout=20_000)
     result = wizard.result_value
     assert certs.state_of(cert("QL0001")).state == certs.CANCELLED
     assert certs.state_of(cert("QL0001")).reason == "退休"
@@ -238,9 +240,9 @@ def test_a_refused_decision_applies_nothing_and_returns_to_the_decisions(qtbot, 
     certs.add_event(cert("QL0002").id, "cancel", TODAY, "遗失")
     before = CertificateEvent.select().count()
     wizard.next_button.click()
-    assert wizard.step == cw.CONFIRM
+    assert wizard.step == cp.CONFIRM
     wizard.next_button.click()
-    qtbot.waitUntil(lambda: wizard.step == cw.DECIDE, timeout=20_000)
+    qtbot.waitUntil(lambda: wizard.step == cp.DECIDE, timeout=20_000)
     warning = message_boxes.texts("warning")
     assert len(warning) == 1 and "清理乙" in warning[0] and "QL0002" in warning[0] and "未作任何更改" in warning[0]
     assert CertificateEvent.select().count() == before
@@ -253,7 +255,7 @@ def test_the_results_are_saved_as_xlsx_and_docx(qtbot, wizard, monkeypatch, tmp_
     find(qtbot, wizard)
     wizard.next_button.click()
     wizard.next_button.click()
-    qtbot.waitUntil(lambda: wizard.step == cw.DONE, timeout=20_000)
+    qtbot.waitUntil(lambda: wizard.step == cp.DONE, timeout=20_000)
     asked = []
 
     def save_as(parent, caption, start, filter_):
@@ -293,7 +295,7 @@ def test_run_cleanup_wizard_returns_the_result_or_none(qtbot, window, drive_dial
         find(qtbot, dialog)
         dialog.next_button.click()
         dialog.next_button.click()
-        qtbot.waitUntil(lambda: dialog.step == cw.DONE, timeout=20_000)
+        qtbot.waitUntil(lambda: dialog.step == cp.DONE, timeout=20_000)
         dialog.finish_button.click()
 
     drive_dialog(cw.CleanupWizard, through)
@@ -339,7 +341,7 @@ def test_a_scope_with_nothing_to_clear_says_so(qtbot, window):
         dialog.unit_combo.setCurrentIndex(next(i for i in range(dialog.unit_combo.count())
                                                if dialog.unit_combo.itemText(i).strip() == "测试无证单位"))
         dialog.next_button.click()
-        qtbot.waitUntil(lambda: dialog.step == cw.DECIDE, timeout=20_000)
+        qtbot.waitUntil(lambda: dialog.step == cp.DECIDE, timeout=20_000)
         assert dialog.model.rowCount() == 0 and "没有找到需要清理的证件" in dialog.decide_error.text()
         assert not dialog.next_button.isEnabled() and dialog.back_button.isEnabled()
     finally:
