@@ -110,7 +110,22 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--year", type=int, metavar="年度", help="training：统计年度，如 2025")
     export.add_argument("--unmasked", action="store_true",
                         help="personnel、training：输出完整的身份证号码（personnel 还有联系电话；文件须妥善保管）")
+
+    report = commands.add_parser(
+        "report", help="生成 Word 报表", description="按 GB/T 9704-2012 公文格式生成 Word 报表（.docx）。"
+        "统计截至日期：当年为今天，以前年度为该年 12 月 31 日。")
+    report.add_argument("kind", choices=list(REPORT_KINDS), metavar="报表",
+                        help="notice：任务落实情况通报（点名推进迟缓的单位，附逾期任务清单）；"
+                             "reminder：催办通知（须加 --unit，列出该单位逾期和即将到期的任务）")
+    report.add_argument("--db", type=Path, metavar="路径", required=True, help="数据库文件")
+    report.add_argument("--year", type=int, metavar="年度", required=True, help="统计年度，如 2026")
+    report.add_argument("--plan", type=int, metavar="编号", help="只统计这一任务清单（默认全部）")
+    report.add_argument("--unit", metavar="单位", help="reminder：催办的单位（全称、简称或别名）")
+    report.add_argument("--out", type=Path, metavar="文件", required=True, help="输出的 .docx 文件")
     return parser
+
+
+REPORT_KINDS = {"notice": "任务落实情况通报", "reminder": "催办通知"}
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
@@ -334,9 +349,66 @@ def run_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _report_day(year: int):
+    import datetime as dt
+
+    from desktop_app.core.errors import ValidationError
+
+    today = dt.date.today()
+    if year > today.year or year < 2000:
+        raise ValidationError(f"统计年度 {year} 无效：只能是 2000 年至今年（{today.year}）之间的年度。", "year")
+    return today if year == today.year else dt.date(year, 12, 31)
+
+
+def _report_unit(name: str) -> int:
+    from desktop_app.core.errors import ValidationError
+    from desktop_app.core.name_index import resolve
+
+    matches = resolve(name)
+    units = [m for m in matches if m.kind == "unit"]
+    if len(units) == 1:
+        return units[0].id
+    if not matches:
+        raise ValidationError(f"找不到单位“{name}”，请使用单位登记册中的全称、简称或别名。", "unit")
+    if not units:
+        raise ValidationError(f"“{name}”是单位分组，催办通知须指定一个单位。", "unit")
+    names = "、".join(m.name for m in units)
+    raise ValidationError(f"“{name}”可以指多个单位：{names}，请写全称。", "unit")
+
+
+def run_report(args: argparse.Namespace) -> int:
+    from desktop_app.core.session import open_session
+
+    if not args.db.is_file():
+        print(f"错误：数据库文件“{args.db}”不存在。", file=sys.stderr)
+        return 2
+    if args.kind == "reminder" and not args.unit:
+        print("错误：reminder（催办通知）须用 --unit 指定单位。", file=sys.stderr)
+        return 2
+    if args.kind != "reminder" and args.unit:
+        print("错误：--unit 只用于 reminder（催办通知）。", file=sys.stderr)
+        return 2
+    if args.out.suffix.lower() != ".docx":
+        print("错误：--out 须是 .docx 文件。", file=sys.stderr)
+        return 2
+    day = _report_day(args.year)
+    session = open_session(args.db)
+    try:
+        from desktop_app.core.reports import task_reports
+
+        if args.kind == "reminder":
+            path = task_reports.reminder(_report_unit(args.unit), day, args.out, plan_id=args.plan)
+        else:
+            path = task_reports.notice(args.plan, day, args.out)
+    finally:
+        session.close()
+    print(f"已生成{REPORT_KINDS[args.kind]}：{path}")
+    return 0
+
+
 COMMANDS = {"demo": run_demo, "check": run_check, "backup": run_backup, "restore": run_restore,
             "import-tasks": run_import_tasks, "export": run_export, "import-personnel": run_import_personnel,
-            "import-training": run_import_training}
+            "import-training": run_import_training, "report": run_report}
 
 
 def run_command(args: argparse.Namespace) -> int:

@@ -24,6 +24,10 @@ TABLE_LINE_PT = 22
 CHAR_PT = BODY_PT  # one 字 of body text
 MARGINS_MM = {"top": 37, "bottom": 35, "left": 28, "right": 26}
 TEXT_WIDTH_MM = 210 - 28 - 26  # 156 mm 版心
+TEXT_WIDTH_PT = TEXT_WIDTH_MM / 25.4 * 72  # 442.2 pt
+# 28 字 a line: 442.2 pt / 28 = 15.79 pt a 字, so 16 pt characters are condensed by 0.25 pt (in twips;
+# −0.2 pt still leaves 28 × 15.8 pt a hair wider than the line, and LibreOffice then wraps at 27)
+CHAR_SPACING_TWIPS = -5
 
 
 @dataclass(frozen=True)
@@ -32,6 +36,7 @@ class DocFonts:
     body: str = "仿宋_GB2312"
     heading: str = "黑体"
     page_number: str = "宋体"
+    kai: str = "楷体_GB2312"  # the second heading level （一）
     latin: str = ""  # digits and Latin letters; "" = the run's Chinese font (Times New Roman is a local custom)
 
 
@@ -40,6 +45,7 @@ FALLBACKS = {
     "body": ("仿宋_GB2312", "方正仿宋_GBK", "仿宋", "FangSong", "华文仿宋", "STFangsong"),
     "heading": ("黑体", "SimHei", "方正黑体_GBK", "微软雅黑", "Microsoft YaHei"),
     "page_number": ("宋体", "SimSun"),
+    "kai": ("楷体_GB2312", "方正楷体_GBK", "楷体", "KaiTi", "华文楷体", "STKaiti"),
 }
 
 
@@ -62,6 +68,23 @@ def set_run_font(run: Any, name: str, size_pt: float, latin: str = "", bold: boo
     fonts.set(qn("w:eastAsia"), name)
     for theme in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
         fonts.attrib.pop(qn(theme), None)
+
+
+def set_char_spacing(rpr: Any, twips: int) -> None:
+    """Character spacing (`w:spacing` in a run's or style's rPr), in twentieths of a point."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    spacing = rpr.find(qn("w:spacing"))
+    if spacing is None:
+        spacing = OxmlElement("w:spacing")
+        rpr.insert_element_before(spacing, *_AFTER_SPACING)  # Word insists on the schema's order
+    spacing.set(qn("w:val"), str(twips))
+
+
+_AFTER_SPACING = ("w:w", "w:kern", "w:position", "w:sz", "w:szCs", "w:highlight", "w:u", "w:effect", "w:bdr",
+                  "w:shd", "w:fitText", "w:vertAlign", "w:rtl", "w:cs", "w:em", "w:lang", "w:eastAsianLayout",
+                  "w:specVanish", "w:oMath")
 
 
 def _exact_spacing(paragraph_format: Any, pitch_pt: float) -> None:
@@ -92,6 +115,7 @@ def new_document(fonts: DocFonts) -> Any:
     for slot in ("w:ascii", "w:hAnsi", "w:cs"):
         rfonts.set(qn(slot), fonts.latin or fonts.body)
     rfonts.set(qn("w:eastAsia"), fonts.body)
+    set_char_spacing(normal.element.get_or_add_rPr(), CHAR_SPACING_TWIPS)
     _exact_spacing(normal.paragraph_format, LINE_PITCH_PT)
     _page_numbers(doc, fonts)
     stamp_properties(doc)
@@ -178,6 +202,8 @@ def add_paragraph(doc: Any, text: str, font: str, size_pt: float = BODY_PT, *, a
 def add_title(doc: Any, text: str, fonts: DocFonts) -> Any:
     """2号 小标宋, centred, not bold; a blank line follows."""
     paragraph = add_paragraph(doc, text, fonts.title, TITLE_PT, align="center", latin=fonts.latin)
+    for run in paragraph.runs:  # the title keeps its natural spacing (the 28-字 grid is the body's)
+        set_char_spacing(run._element.get_or_add_rPr(), 0)
     add_paragraph(doc, "", fonts.body)
     return paragraph
 
@@ -203,7 +229,7 @@ def add_signature(doc: Any, authority: str, day: dt.date, fonts: DocFonts) -> No
     if not authority:
         add_paragraph(doc, date_text, fonts.body, align="right", right_chars=4, latin=fonts.latin)
         return
-    line = TEXT_WIDTH_MM / 25.4 * 72 / CHAR_PT  # 字 per line (27.6 for 156 mm at 16 pt)
+    line = TEXT_WIDTH_PT / CHAR_PT  # 字 per line (27.6 for 156 mm at 16 pt)
     name_start = line - 2 - text_width_chars(authority)
     date_start = name_start + 2
     if date_start + text_width_chars(date_text) > line - 2:

@@ -76,13 +76,17 @@ NONE: list[ob.Report] = []
 REPORTS_SQL = "SELECT assignment_id, period, state, on_date, text FROM progress ORDER BY on_date, id"
 
 
-def load_assignments(plan_id: int | None = None, today: dt.date | None = None) -> list[AssignmentRow]:
+def load_assignments(plan_id: int | None = None, today: dt.date | None = None,
+                     reports_until: dt.date | None = None) -> list[AssignmentRow]:
+    """`reports_until`: ignore progress reports dated after that day (a report as of a past day)."""
     today = today or dt.date.today()
     soon, months = get_setting("task_due_soon_days"), get_setting("standing_report_months")
     reports: dict[int, list[ob.Report]] = defaultdict(list)
     last: dict[int, tuple[dt.date, str]] = {}
     for assignment_id, period, state, on_date, text in db.execute_sql(REPORTS_SQL):
         day = _date(on_date)
+        if reports_until is not None and day is not None and day > reports_until:
+            continue
         reports[assignment_id].append(ob.Report(period, state, day))
         last[assignment_id] = (day, f"{state}：{text}" if text else state)
     where, params = ("WHERE t.plan_id = ?", (plan_id,)) if plan_id is not None else ("", ())

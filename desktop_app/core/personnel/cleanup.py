@@ -405,20 +405,18 @@ DOCX_WIDTHS_MM = [14, 24, 44, 18, 56]
 def write_cleanup_docx(result: CleanupResult, path: Path, title: str | None = None, fonts=None) -> Path:
     """The short 清理结果名单: 注销、收回、暂扣 grouped by unit, as a GB/T 9704 document (docx_style.py);
     `fonts` a docx_style.DocFonts (canonical names by default)."""
-    from desktop_app.core import docx_style as ds
-    from desktop_app.core.files import atomic_path
+    from desktop_app.core.reports.document import OfficialDocument
 
-    fonts = fonts or ds.DocFonts()
-    doc = ds.new_document(fonts)
-    ds.add_title(doc, title or f"{result.year}年度行政执法证件清理结果名单", fonts)
+    doc = OfficialDocument(fonts)
+    doc.title(title or f"{result.year}年度行政执法证件清理结果名单")
     listed = [row for row in result.rows if row.action in LISTED]
     counts = "，".join(f"{ACTIONS[a]}{sum(r.action == a for r in listed)}张" for a in LISTED
                       if any(r.action == a for r in listed))
     basis = f"（{result.doc_number}）" if result.doc_number else ""
     if listed:
-        ds.add_body(doc, f"经{result.year}年度行政执法证件清理{basis}，{counts}。上述证件自"
-                         f"{format_cn_date(result.on_date)}起不得用于行政执法，名单如下：", fonts)
-        table = ds.PrototypeTable(doc, DOCX_HEADERS, DOCX_WIDTHS_MM, fonts, centred=(0, 1, 3))
+        doc.paragraph(f"经{result.year}年度行政执法证件清理{basis}，{counts}。上述证件自"
+                      f"{format_cn_date(result.on_date)}起不得用于行政执法，名单如下：")
+        table = doc.table(DOCX_HEADERS, [], DOCX_WIDTHS_MM, centred=(0, 1, 3))
         by_unit: dict[str, list[CleanupRow]] = defaultdict(list)
         for row in listed:
             by_unit[row.unit_name].append(row)
@@ -430,9 +428,7 @@ def write_cleanup_docx(result: CleanupResult, path: Path, title: str | None = No
                 why = row.decision_reason + (f"，暂扣至{format_cn_date(row.until)}" if row.until else "")
                 table.add("row", [str(number), row.officer_name, row.cert_number, ACTIONS[row.action], why])
     else:
-        ds.add_body(doc, f"经{result.year}年度行政执法证件清理{basis}，没有需要注销、收回或暂扣的证件。", fonts)
+        doc.paragraph(f"经{result.year}年度行政执法证件清理{basis}，没有需要注销、收回或暂扣的证件。")
     authority = get_setting("issuing_authority") or get_setting("bureau_name")
-    ds.add_signature(doc, authority, result.on_date, fonts)
-    with atomic_path(Path(path)) as temp:
-        doc.save(str(temp))
-    return Path(path)
+    doc.signature(authority, result.on_date, sealed=False)  # a list sent out unsealed
+    return doc.save(path)
