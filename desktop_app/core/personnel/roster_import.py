@@ -16,7 +16,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,6 +23,7 @@ from desktop_app.core import name_index
 from desktop_app.core.dates import parse_date
 from desktop_app.core.errors import AppError, ValidationError
 from desktop_app.core.id_card import id_check_character, normalise_id_number
+from desktop_app.core.import_sheet import open_sheet
 from desktop_app.core.jobs import JobControl
 from desktop_app.core.models import Certificate, ColumnMapping, Officer, now
 from desktop_app.core.personnel.officers import (
@@ -48,50 +48,17 @@ from desktop_app.core.personnel.roster_columns import (
 )
 from desktop_app.core.tabular import cell_text, column_letter
 from desktop_app.core.text_norm import clean_display, match_key
-from desktop_app.core.xlsx_stream import SheetData, fill_merges, read_sheets
+from desktop_app.core.xlsx_stream import SheetData
 
 MAPPING_KIND = "roster"
 NEW, UPDATED, UNCHANGED, ERROR = "新增", "更新", "无变化", "错误"
-HEADER_SEARCH_ROWS = 20
 CHUNK = 2000  # rows between progress reports / executemany batches
 
 # ============================================================================== finding the header
 
-def _find_header(sheet: SheetData) -> tuple[int, list[str]] | None:
-    """(row number, header texts) of the row naming the most roster fields, 姓名 among them."""
-    best: tuple[int, int, list[str]] | None = None
-    for number in sorted(sheet.rows)[:HEADER_SEARCH_ROWS]:
-        texts = [clean_display(cell_text(v)) for v in sheet.rows[number]]
-        fields = {field_for_header(t) for t in texts} - {None}
-        if "name" in fields and len(fields) >= MIN_HEADER_FIELDS and (best is None or len(fields) > best[0]):
-            best = (len(fields), number, texts)
-    if best is None:
-        return None
-    _, number, texts = best
-    above = sheet.rows.get(number - 1, [])
-    for column, text in enumerate(above):
-        # a two-row header without merged cells: the label sits above an empty cell
-        label = clean_display(cell_text(text))
-        if column < len(texts) and not texts[column] and field_for_header(label):
-            texts[column] = label
-        elif column >= len(texts) and field_for_header(label):
-            texts.extend([""] * (column - len(texts)) + [label])
-    return number, texts
-
-
 def _open_roster(path: Path, control: JobControl) -> tuple[SheetData, int, list[str]]:
-    """The first visible sheet with a recognisable header; later sheets are not read."""
-    seen = []
-    with closing(read_sheets(path, control)) as sheets:
-        for sheet in sheets:
-            fill_merges(sheet)
-            found = _find_header(sheet)
-            if found:
-                return sheet, found[0], found[1]
-            seen.append(sheet.name)
-    names = "、".join(f"“{name}”" for name in seen)
-    raise AppError(f"文件“{path.name}”中找不到人员名册的表头（已查看工作表：{names}）。表头行应有“姓名”“公民身份号码”"
-                   "“单位”等列名，且位于前 20 行。")
+    return open_sheet(path, control, field_for_header, MIN_HEADER_FIELDS, "人员名册",
+                      "“姓名”“公民身份号码”“单位”")
 
 
 # ============================================================================== the preview

@@ -39,7 +39,7 @@ import datetime as dt
 import gc
 import sqlite3
 from collections.abc import Iterator
-from contextlib import closing, contextmanager
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -48,12 +48,12 @@ import peewee
 from desktop_app.core import audit
 from desktop_app.core.db import db
 from desktop_app.core.errors import AppError
+from desktop_app.core.import_sheet import open_sheet
 from desktop_app.core.jobs import JobControl
 from desktop_app.core.models import TrainingSession, now
 from desktop_app.core.personnel.roster_columns import source_key
 from desktop_app.core.personnel.roster_import import CellError, remember_mapping, remembered_mapping
-from desktop_app.core.tabular import cell_text, column_letter
-from desktop_app.core.text_norm import clean_display
+from desktop_app.core.tabular import column_letter
 from desktop_app.core.training import sessions
 from desktop_app.core.training.training_columns import (
     FIELD_BY_KEY,
@@ -80,10 +80,9 @@ from desktop_app.core.training.training_rows import (
     SessionPlan,
     blank,
 )
-from desktop_app.core.xlsx_stream import SheetData, fill_merges, read_sheets
+from desktop_app.core.xlsx_stream import SheetData
 
 MAPPING_KIND = "training"
-HEADER_SEARCH_ROWS = 20
 CHUNK = 5000  # rows between progress reports / executemany batches
 BACKUP_REASON = "导入培训前"
 
@@ -103,40 +102,9 @@ def _bulk() -> Iterator[None]:
 # ============================================================================== finding the header
 
 
-def _find_header(sheet: SheetData) -> tuple[int, list[str]] | None:
-    """(row number, header texts) of the row naming the most training fields, 姓名 among them."""
-    best: tuple[int, int, list[str]] | None = None
-    for number in sorted(sheet.rows)[:HEADER_SEARCH_ROWS]:
-        texts = [clean_display(cell_text(v)) for v in sheet.rows[number]]
-        fields = {field_for_header(t) for t in texts} - {None}
-        if "name" in fields and len(fields) >= MIN_HEADER_FIELDS and (best is None or len(fields) > best[0]):
-            best = (len(fields), number, texts)
-    if best is None:
-        return None
-    _, number, texts = best
-    for column, value in enumerate(sheet.rows.get(number - 1, [])):
-        # a two-row header without merged cells: the label sits above an empty cell
-        label = clean_display(cell_text(value))
-        if column < len(texts) and not texts[column] and field_for_header(label):
-            texts[column] = label
-        elif column >= len(texts) and field_for_header(label):
-            texts.extend([""] * (column - len(texts)) + [label])
-    return number, texts
-
-
 def _open_sheet(path: Path, control: JobControl) -> tuple[SheetData, int, list[str]]:
-    """The first visible sheet with a recognisable header; later sheets are not read."""
-    seen = []
-    with closing(read_sheets(path, control)) as sheets:
-        for sheet in sheets:
-            fill_merges(sheet)
-            found = _find_header(sheet)
-            if found:
-                return sheet, found[0], found[1]
-            seen.append(sheet.name)
-    names = "、".join(f"“{name}”" for name in seen)
-    raise AppError(f"文件“{path.name}”中找不到培训签到表或学习记录的表头（已查看工作表：{names}）。表头行应有“姓名”"
-                   "以及“身份证号”“证号”“单位”“学时”“课程名称”等列名，且位于前 20 行。")
+    return open_sheet(path, control, field_for_header, MIN_HEADER_FIELDS, "培训签到表或学习记录",
+                      "“姓名”以及“身份证号”“证号”“单位”“学时”“课程名称”")
 
 
 # ============================================================================== the preview

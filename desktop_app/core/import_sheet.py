@@ -1,0 +1,54 @@
+"""Finding the header of a sheet units send (roster, sign-in sheet, platform export): the first visible
+sheet whose row — within the first 20 — names the most known fields, 姓名 among them. Title rows above
+it and merged cells are common; a two-row header without merged cells has its label above an empty cell."""
+from __future__ import annotations
+
+from collections.abc import Callable
+from contextlib import closing
+from pathlib import Path
+
+from desktop_app.core.errors import AppError
+from desktop_app.core.jobs import JobControl
+from desktop_app.core.tabular import cell_text
+from desktop_app.core.text_norm import clean_display
+from desktop_app.core.xlsx_stream import SheetData, fill_merges, read_sheets
+
+HEADER_SEARCH_ROWS = 20
+
+
+def find_header(sheet: SheetData, field_for_header: Callable[[str], str | None], min_fields: int
+                ) -> tuple[int, list[str]] | None:
+    """(row number, header texts) of the row naming the most fields, 姓名 among them."""
+    best: tuple[int, int, list[str]] | None = None
+    for number in sorted(sheet.rows)[:HEADER_SEARCH_ROWS]:
+        texts = [clean_display(cell_text(v)) for v in sheet.rows[number]]
+        fields = {field_for_header(t) for t in texts} - {None}
+        if "name" in fields and len(fields) >= min_fields and (best is None or len(fields) > best[0]):
+            best = (len(fields), number, texts)
+    if best is None:
+        return None
+    _, number, texts = best
+    for column, value in enumerate(sheet.rows.get(number - 1, [])):
+        label = clean_display(cell_text(value))
+        if column < len(texts) and not texts[column] and field_for_header(label):
+            texts[column] = label
+        elif column >= len(texts) and field_for_header(label):
+            texts.extend([""] * (column - len(texts)) + [label])
+    return number, texts
+
+
+def open_sheet(path: Path, control: JobControl, field_for_header: Callable[[str], str | None], min_fields: int,
+               what: str, expected: str) -> tuple[SheetData, int, list[str]]:
+    """The first visible sheet with a recognisable header (later sheets are not read), or AppError naming
+    the file, the sheets looked at, `what` was sought and the column names `expected`."""
+    seen = []
+    with closing(read_sheets(path, control)) as sheets:
+        for sheet in sheets:
+            fill_merges(sheet)
+            found = find_header(sheet, field_for_header, min_fields)
+            if found:
+                return sheet, found[0], found[1]
+            seen.append(sheet.name)
+    names = "、".join(f"“{name}”" for name in seen)
+    raise AppError(f"文件“{path.name}”中找不到{what}的表头（已查看工作表：{names}）。表头行应有{expected}等列名，"
+                   f"且位于前 {HEADER_SEARCH_ROWS} 行。")
