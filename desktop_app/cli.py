@@ -116,7 +116,8 @@ def build_parser() -> argparse.ArgumentParser:
         "统计截至日期：当年为今天，以前年度为该年 12 月 31 日。")
     report.add_argument("kind", choices=list(REPORT_KINDS), metavar="报表",
                         help="notice：任务落实情况通报（点名推进迟缓的单位，附逾期任务清单）；"
-                             "reminder：催办通知（须加 --unit，列出该单位逾期和即将到期的任务）")
+                             "reminder：催办通知（须加 --unit，列出该单位逾期和即将到期的任务）；"
+                             "training：全员轮训和培训学时情况报告（附未达标人员名单）")
     report.add_argument("--db", type=Path, metavar="路径", required=True, help="数据库文件")
     report.add_argument("--year", type=int, metavar="年度", required=True, help="统计年度，如 2026")
     report.add_argument("--plan", type=int, metavar="编号", help="只统计这一任务清单（默认全部）")
@@ -125,7 +126,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-REPORT_KINDS = {"notice": "任务落实情况通报", "reminder": "催办通知"}
+REPORT_KINDS = {"notice": "任务落实情况通报", "reminder": "催办通知", "training": "全员轮训情况报告"}
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
@@ -388,16 +389,23 @@ def run_report(args: argparse.Namespace) -> int:
     if args.kind != "reminder" and args.unit:
         print("错误：--unit 只用于 reminder（催办通知）。", file=sys.stderr)
         return 2
+    if args.kind == "training" and args.plan is not None:
+        print("错误：--plan 不用于 training（全员轮训情况报告）。", file=sys.stderr)
+        return 2
     if args.out.suffix.lower() != ".docx":
         print("错误：--out 须是 .docx 文件。", file=sys.stderr)
         return 2
     day = _report_day(args.year)
     session = open_session(args.db)
     try:
-        from desktop_app.core.reports import task_reports
+        from desktop_app.core.reports import task_reports, training_report
 
         if args.kind == "reminder":
             path = task_reports.reminder(_report_unit(args.unit), day, args.out, plan_id=args.plan)
+        elif args.kind == "training":
+            import datetime as dt
+
+            path = training_report.training(args.year, dt.date.today(), args.out)  # dated the day it is written
         else:
             path = task_reports.notice(args.plan, day, args.out)
     finally:

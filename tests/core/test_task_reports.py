@@ -195,7 +195,7 @@ def test_cli_report(run_app, demo_template, tmp_path):
     assert later.returncode == 2 and "统计年度" in later.stderr
     missing = run_app("report", "notice", "--db", tmp_path / "无.sqlite", "--year", year, "--out", tmp_path / "x.docx")
     assert missing.returncode == 2
-    for kind in ("annual", "assessment", "training"):
+    for kind in ("annual", "assessment"):
         refused = run_app("report", kind, "--db", demo_template, "--year", year, "--out", tmp_path / "x.docx")
         assert refused.returncode == 2 and "无效的选项" in refused.stderr
     assert not (tmp_path / "x.docx").exists()
