@@ -219,12 +219,13 @@ def run_import_tasks(args: argparse.Namespace) -> int:
         session.close()
 
 
-def run_import_personnel(args: argparse.Namespace) -> int:
+def _run_sheet_import(args: argparse.Namespace, load, validate, commit, as_json, report) -> int:
+    """The shared course of import-personnel and import-training: check, print (JSON on stdout when asked,
+    the tally and messages otherwise), refuse while rows are blocked unless --skip-invalid, then commit
+    unless --dry-run. `report(preview, counts)` → (tally line, messages, why blocked or None)."""
     import json
 
     from desktop_app.core.errors import AppError
-    from desktop_app.core.personnel.roster_commit import commit_roster
-    from desktop_app.core.personnel.roster_import import ERROR, load_roster_file, preview_as_json, validate
     from desktop_app.core.session import open_session
 
     if not args.db.is_file():
@@ -232,37 +233,46 @@ def run_import_personnel(args: argparse.Namespace) -> int:
         return 2
     session = open_session(args.db)
     try:
-        preview = load_roster_file(args.file)
+        preview = load()
         problems = preview.mapping_problems()
         if not problems:
             validate(preview)
         if args.json:
-            print(json.dumps(preview_as_json(preview), ensure_ascii=False, indent=1))
+            print(json.dumps(as_json(preview), ensure_ascii=False, indent=1))
         if problems:
             raise AppError("列对应有问题：" + "".join(problems))
-        counts = preview.counts()
         out = sys.stderr if args.json else sys.stdout
-        tally = "，".join(f"{result} {number} 行" for result, number in counts.items())
-        print(f"{preview.path.name}（工作表“{preview.sheet_name}”）：{tally}", file=out)
+        tally, messages, blocked = report(preview, preview.counts())
+        print(tally, file=out)
         if not args.json:
-            for error in preview.errors:
-                print(f"  {error.text}")
-        if counts[ERROR] and not args.skip_invalid:
-            print(f"有 {counts[ERROR]} 行存在错误，未写入任何数据（可加 --skip-invalid 只导入没有错误的行）。", file=out)
+            for message in messages:
+                print(f"  {message.text}")
+        if blocked and not args.skip_invalid:
+            print(blocked, file=out)
             return 1
         if args.dry_run:
             return 0
-        print(commit_roster(preview, skip_invalid=args.skip_invalid).message(), file=out)
+        print(commit(preview, skip_invalid=args.skip_invalid).message(), file=out)
         return 0
     finally:
         session.close()
 
 
-def run_import_training(args: argparse.Namespace) -> int:
-    import json
+def run_import_personnel(args: argparse.Namespace) -> int:
+    from desktop_app.core.personnel.roster_commit import commit_roster
+    from desktop_app.core.personnel.roster_import import ERROR, load_roster_file, preview_as_json, validate
 
-    from desktop_app.core.errors import AppError
-    from desktop_app.core.session import open_session
+    def report(preview, counts):
+        tally = "，".join(f"{result} {number} 行" for result, number in counts.items())
+        blocked = (f"有 {counts[ERROR]} 行存在错误，未写入任何数据（可加 --skip-invalid 只导入没有错误的行）。"
+                   if counts[ERROR] else None)
+        return f"{preview.path.name}（工作表“{preview.sheet_name}”）：{tally}", preview.errors, blocked
+
+    return _run_sheet_import(args, lambda: load_roster_file(args.file), validate, commit_roster, preview_as_json,
+                             report)
+
+
+def run_import_training(args: argparse.Namespace) -> int:
     from desktop_app.core.training.training_import import (
         ERROR,
         UNSETTLED,
@@ -272,37 +282,15 @@ def run_import_training(args: argparse.Namespace) -> int:
         validate,
     )
 
-    if not args.db.is_file():
-        print(f"错误：数据库文件“{args.db}”不存在。", file=sys.stderr)
-        return 2
-    session = open_session(args.db)
-    try:
-        preview = load_training_file(args.file, session_id=args.session)
-        problems = preview.mapping_problems()
-        if not problems:
-            validate(preview)
-        if args.json:
-            print(json.dumps(preview_as_json(preview), ensure_ascii=False, indent=1))
-        if problems:
-            raise AppError("列对应有问题：" + "".join(problems))
-        counts = preview.counts()
-        out = sys.stderr if args.json else sys.stdout
+    def report(preview, counts):
         tally = "，".join(f"{result} {number} 行" for result, number in counts.items() if number)
-        print(f"{preview.path.name}（工作表“{preview.sheet_name}”，{preview.kind}）：{tally or '没有数据行'}", file=out)
-        if not args.json:
-            for error in preview.errors + preview.warnings:
-                print(f"  {error.text}")
-        blocked = counts[ERROR] + counts[UNSETTLED]
-        if blocked and not args.skip_invalid:
-            print(f"有 {counts[ERROR]} 行存在错误、{counts[UNSETTLED]} 行姓名待确认，未写入任何数据（可在图形界面中逐行确认，"
-                  "或加 --skip-invalid 只导入其余各行）。", file=out)
-            return 1
-        if args.dry_run:
-            return 0
-        print(commit_training(preview, skip_invalid=args.skip_invalid).message(), file=out)
-        return 0
-    finally:
-        session.close()
+        blocked = (f"有 {counts[ERROR]} 行存在错误、{counts[UNSETTLED]} 行姓名待确认，未写入任何数据（可在图形界面中"
+                   "逐行确认，或加 --skip-invalid 只导入其余各行）。" if counts[ERROR] + counts[UNSETTLED] else None)
+        heading = f"{preview.path.name}（工作表“{preview.sheet_name}”，{preview.kind}）：{tally or '没有数据行'}"
+        return heading, preview.errors + preview.warnings, blocked
+
+    return _run_sheet_import(args, lambda: load_training_file(args.file, session_id=args.session), validate,
+                             commit_training, preview_as_json, report)
 
 
 def _print_preview(preview) -> None:
