@@ -3,17 +3,62 @@ sheet whose row — within the first 20 — names the most known fields, 姓名 
 it and merged cells are common; a two-row header without merged cells has its label above an empty cell."""
 from __future__ import annotations
 
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Iterable
 from contextlib import closing
 from pathlib import Path
 
 from desktop_app.core.errors import AppError
 from desktop_app.core.jobs import JobControl
 from desktop_app.core.tabular import cell_text
-from desktop_app.core.text_norm import clean_display
+from desktop_app.core.text_norm import clean_display, match_key
 from desktop_app.core.xlsx_stream import SheetData, fill_merges, read_sheets
 
 HEADER_SEARCH_ROWS = 20
+_NOISE = re.compile(r"[\s/、·•＊*:：_\-—]+")
+_EXPLANATION = re.compile(r"\([^()]*\)$")
+
+
+def header_key(text: object) -> str:
+    """A header as compared: normalised (full-width, brackets), no spaces or separators, no 是否 prefix."""
+    key = _NOISE.sub("", match_key(cell_text(text)))
+    return key.removeprefix("是否") if key.startswith("是否") and len(key) > 2 else key
+
+
+def source_key(headers: list[str]) -> str:
+    """The header layout's signature: the same columns in the same order give the same key."""
+    keys = [header_key(h) for h in headers]
+    while keys and not keys[-1]:
+        keys.pop()
+    return "|".join(keys)
+
+
+class HeaderSynonyms:
+    """Which field a header names, from each field's synonyms (`fields`: objects with .key, .synonyms)."""
+
+    def __init__(self, fields: Iterable) -> None:
+        self._index: dict[str, str] = {}
+        for field in fields:
+            for word in field.synonyms:
+                self._index.setdefault(header_key(word), field.key)
+
+    def field_for(self, text: object) -> str | None:
+        key = header_key(text)
+        if key in self._index:
+            return self._index[key]
+        bare = _EXPLANATION.sub("", key)  # “身份证号(18位)”, “学时(小时)”
+        return self._index.get(bare) if bare and bare != key else None
+
+    def guess(self, headers: list[str]) -> dict[int, str | None]:
+        """{column index: field or None}; a field goes to the first column that names it."""
+        mapping: dict[int, str | None] = {}
+        taken: set[str] = set()
+        for column, header in enumerate(headers):
+            field = self.field_for(header)
+            mapping[column] = field if field not in taken else None
+            if field:
+                taken.add(field)
+        return mapping
 
 
 def find_header(sheet: SheetData, field_for_header: Callable[[str], str | None], min_fields: int

@@ -1,7 +1,7 @@
 """The columns a 人员名册 may have (shared/domain.md §2.2): which field each header means, whatever words
 and order a unit used, and how a cell's 是/否 or 出生年月 is read.
 
-Headers are compared after `header_key`: full-width → half-width, no spaces, line breaks, slashes,
+Headers are compared after core/import_sheet.header_key: full-width → half-width, no spaces, line breaks, slashes,
 asterisks (必填 marks), no leading 是否, and a trailing explanation in brackets may be dropped, so
 “身份证号码\n（18位）” is 身份证号码 and “是否为法制审核人员” matches 法制审核人员.
 """
@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from desktop_app.core.dates import parse_date, parse_month
 from desktop_app.core.errors import ValidationError
+from desktop_app.core.import_sheet import HeaderSynonyms
 from desktop_app.core.tabular import cell_text, column_letter
 from desktop_app.core.text_norm import match_key
 
@@ -59,53 +60,9 @@ REQUIRED = ("unit", "name", "id_number")
 FLAG_FIELDS = ("on_enforcement_post", "is_legal_reviewer", "is_public_lawyer")
 MIN_HEADER_FIELDS = 3  # 姓名 plus at least two other fields make a row a header
 
-_NOISE = re.compile(r"[\s/、·•＊*:：_\-—]+")
-_EXPLANATION = re.compile(r"\([^()]*\)$")
-
-
-def header_key(text: object) -> str:
-    key = _NOISE.sub("", match_key(cell_text(text)))
-    return key.removeprefix("是否") if key.startswith("是否") and len(key) > 2 else key
-
-
-def _synonym_index() -> dict[str, str]:
-    index: dict[str, str] = {}
-    for field in FIELDS:
-        for word in field.synonyms:
-            index.setdefault(header_key(word), field.key)
-    return index
-
-
-_SYNONYMS = _synonym_index()
-
-
-def field_for_header(text: object) -> str | None:
-    """The field a header means, or None."""
-    key = header_key(text)
-    if key in _SYNONYMS:
-        return _SYNONYMS[key]
-    bare = _EXPLANATION.sub("", key)  # “身份证号(18位)”, “联系电话(手机)”
-    return _SYNONYMS.get(bare) if bare and bare != key else None
-
-
-def guess_mapping(headers: list[str]) -> dict[int, str | None]:
-    """{column index: field or None}; a field goes to the first column that names it."""
-    mapping: dict[int, str | None] = {}
-    taken: set[str] = set()
-    for column, header in enumerate(headers):
-        field = field_for_header(header)
-        mapping[column] = field if field not in taken else None
-        if field:
-            taken.add(field)
-    return mapping
-
-
-def source_key(headers: list[str]) -> str:
-    """The header layout's signature: the same columns in the same order give the same key."""
-    keys = [header_key(h) for h in headers]
-    while keys and not keys[-1]:
-        keys.pop()
-    return "|".join(keys)
+_SYNONYMS = HeaderSynonyms(FIELDS)
+field_for_header = _SYNONYMS.field_for  # the field a header means, or None
+guess_mapping = _SYNONYMS.guess  # {column index: field or None}
 
 
 def mapping_problems(mapping: dict[int, str | None]) -> list[str]:

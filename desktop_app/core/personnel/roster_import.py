@@ -23,7 +23,7 @@ from desktop_app.core import name_index
 from desktop_app.core.dates import parse_date
 from desktop_app.core.errors import AppError, ValidationError
 from desktop_app.core.id_card import id_check_character, normalise_id_number
-from desktop_app.core.import_sheet import open_sheet
+from desktop_app.core.import_sheet import open_sheet, source_key
 from desktop_app.core.jobs import JobControl
 from desktop_app.core.models import Certificate, ColumnMapping, Officer, now
 from desktop_app.core.personnel.officers import (
@@ -43,7 +43,6 @@ from desktop_app.core.personnel.roster_columns import (
     mapping_problems,
     parse_birth,
     parse_flag,
-    source_key,
     split_validity,
 )
 from desktop_app.core.tabular import cell_text, column_letter

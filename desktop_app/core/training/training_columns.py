@@ -1,6 +1,6 @@
 """The columns a 培训签到表 or a 学习平台导出 may have (shared/domain.md §3), and how their cells are read.
 
-Headers are compared with the roster's `header_key` (full-width → half-width, no spaces, line breaks or
+Headers are compared with core/import_sheet.header_key (full-width → half-width, no spaces, line breaks or
 必填 marks, a trailing explanation in brackets dropped), so “身份证号码\n（18位）” is 身份证号码.
 
 What kind of file it is follows from the mapping: a column mapped to 课程名称 makes it a platform export
@@ -16,8 +16,8 @@ import unicodedata
 from dataclasses import dataclass
 
 from desktop_app.core.errors import ValidationError
+from desktop_app.core.import_sheet import HeaderSynonyms
 from desktop_app.core.models import TRAINING_CATEGORIES, TRAINING_FORMS, TRAINING_ORGANISERS
-from desktop_app.core.personnel.roster_columns import header_key
 from desktop_app.core.tabular import cell_text, column_letter
 from desktop_app.core.text_norm import match_key
 
@@ -64,37 +64,9 @@ PERSON_FIELDS = ("id_number", "cert_number", "unit")  # what identifies the pers
 MIN_HEADER_FIELDS = 2  # 姓名 and one more field make a row a header (姓名 + 单位 is a sign-in sheet)
 
 
-def _synonym_index() -> dict[str, str]:
-    index: dict[str, str] = {}
-    for field in FIELDS:
-        for word in field.synonyms:
-            index.setdefault(header_key(word), field.key)
-    return index
-
-
-_SYNONYMS = _synonym_index()
-_EXPLANATION = re.compile(r"\([^()]*\)$")
-
-
-def field_for_header(text: object) -> str | None:
-    """The field a header means, or None."""
-    key = header_key(text)
-    if key in _SYNONYMS:
-        return _SYNONYMS[key]
-    bare = _EXPLANATION.sub("", key)  # “学时(小时)”, “身份证号(18位)”
-    return _SYNONYMS.get(bare) if bare and bare != key else None
-
-
-def guess_mapping(headers: list[str]) -> dict[int, str | None]:
-    """{column index: field or None}; a field goes to the first column that names it."""
-    mapping: dict[int, str | None] = {}
-    taken: set[str] = set()
-    for column, header in enumerate(headers):
-        field = field_for_header(header)
-        mapping[column] = field if field not in taken else None
-        if field:
-            taken.add(field)
-    return mapping
+_SYNONYMS = HeaderSynonyms(FIELDS)
+field_for_header = _SYNONYMS.field_for  # the field a header means, or None
+guess_mapping = _SYNONYMS.guess  # {column index: field or None}
 
 
 def kind_of_mapping(mapping: dict[int, str | None]) -> str:

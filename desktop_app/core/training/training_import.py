@@ -48,10 +48,9 @@ import peewee
 from desktop_app.core import audit
 from desktop_app.core.db import db
 from desktop_app.core.errors import AppError
-from desktop_app.core.import_sheet import open_sheet
+from desktop_app.core.import_sheet import open_sheet, source_key
 from desktop_app.core.jobs import JobControl
 from desktop_app.core.models import TrainingSession, now
-from desktop_app.core.personnel.roster_columns import source_key
 from desktop_app.core.personnel.roster_import import CellError, remember_mapping, remembered_mapping
 from desktop_app.core.tabular import column_letter
 from desktop_app.core.training import sessions
