@@ -25,6 +25,7 @@ CHAR_PT = BODY_PT  # one 字 of body text
 MARGINS_MM = {"top": 37, "bottom": 35, "left": 28, "right": 26}
 TEXT_WIDTH_MM = 210 - 28 - 26  # 156 mm 版心
 TEXT_WIDTH_PT = TEXT_WIDTH_MM / 25.4 * 72  # 442.2 pt
+TEXT_HEIGHT_PT = (297 - 37 - 35) / 25.4 * 72  # 225 mm, the 版心's height
 # 28 字 a line: 442.2 pt / 28 = 15.79 pt a 字, so 16 pt characters are condensed by 0.25 pt (in twips;
 # −0.2 pt still leaves 28 × 15.8 pt a hair wider than the line, and LibreOffice then wraps at 27)
 CHAR_SPACING_TWIPS = -5
@@ -100,26 +101,43 @@ def _exact_spacing(paragraph_format: Any, pitch_pt: float) -> None:
 def new_document(fonts: DocFonts) -> Any:
     """An empty A4 document with the GB/T 9704 page, body style and page-number footers."""
     from docx import Document
-    from docx.oxml.ns import qn
-    from docx.shared import Mm, Pt
 
     doc = Document()
-    section = doc.sections[0]
-    section.page_width, section.page_height = Mm(210), Mm(297)  # the default template is US Letter
-    section.top_margin, section.bottom_margin = Mm(MARGINS_MM["top"]), Mm(MARGINS_MM["bottom"])
-    section.left_margin, section.right_margin = Mm(MARGINS_MM["left"]), Mm(MARGINS_MM["right"])
-    section.footer_distance = Mm(22)  # puts the page number's 一字线 about 7 mm below the 版心
+    apply_page(doc, fonts)
+    stamp_properties(doc)
+    return doc
+
+
+def apply_page(doc: Any, fonts: DocFonts) -> None:
+    """The GB/T 9704 page on every section (A4, margins, 28.95 pt body pitch in Normal, page numbers), also
+    over a template's own settings: the standard is not a matter of taste."""
+    from docx.shared import Mm
+
+    for section in doc.sections:
+        section.page_width, section.page_height = Mm(210), Mm(297)  # python-docx's default is US Letter
+        section.top_margin, section.bottom_margin = Mm(MARGINS_MM["top"]), Mm(MARGINS_MM["bottom"])
+        section.left_margin, section.right_margin = Mm(MARGINS_MM["left"]), Mm(MARGINS_MM["right"])
+        section.footer_distance = Mm(22)  # puts the page number's 一字线 about 7 mm below the 版心
     normal = doc.styles["Normal"]
-    normal.font.size = Pt(BODY_PT)
-    rfonts = normal.element.get_or_add_rPr().get_or_add_rFonts()
-    for slot in ("w:ascii", "w:hAnsi", "w:cs"):
-        rfonts.set(qn(slot), fonts.latin or fonts.body)
-    rfonts.set(qn("w:eastAsia"), fonts.body)
+    set_style_font(normal, fonts.body, BODY_PT, fonts.latin)
     set_char_spacing(normal.element.get_or_add_rPr(), CHAR_SPACING_TWIPS)
     _exact_spacing(normal.paragraph_format, LINE_PITCH_PT)
     _page_numbers(doc, fonts)
-    stamp_properties(doc)
-    return doc
+
+
+def set_style_font(style: Any, name: str, size_pt: float, latin: str = "") -> None:
+    """A style's font in every slot (w:eastAsia included), not bold."""
+    from docx.oxml.ns import qn
+    from docx.shared import Pt
+
+    style.font.size = Pt(size_pt)
+    style.font.bold = False
+    rfonts = style.element.get_or_add_rPr().get_or_add_rFonts()
+    for slot in ("w:ascii", "w:hAnsi", "w:cs"):
+        rfonts.set(qn(slot), latin or name)
+    rfonts.set(qn("w:eastAsia"), name)
+    for theme in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+        rfonts.attrib.pop(qn(theme), None)
 
 
 def stamp_properties(doc: Any) -> None:
@@ -171,7 +189,13 @@ def _page_numbers(doc: Any, fonts: DocFonts) -> None:
     section = doc.sections[0]
     for footer, align in ((section.footer, WD_ALIGN_PARAGRAPH.RIGHT), (section.even_page_footer,
                                                                          WD_ALIGN_PARAGRAPH.LEFT)):
+        footer.is_linked_to_previous = False
+        for old in footer.paragraphs[1:]:  # a template's own footer gives way to the standard page number
+            old._p.getparent().remove(old._p)
         paragraph = footer.paragraphs[0]
+        for child in list(paragraph._p):
+            if not child.tag.endswith("}pPr"):
+                paragraph._p.remove(child)
         paragraph.alignment = align
         if align == WD_ALIGN_PARAGRAPH.RIGHT:
             paragraph.paragraph_format.right_indent = Pt(PAGE_NUMBER_PT)
@@ -252,11 +276,12 @@ class PrototypeTable:
     "group" (one cell across the table, e.g. a unit heading). Threading: the building thread only."""
 
     def __init__(self, doc: Any, headers: list[str], widths_mm: list[float], fonts: DocFonts,
-                 centred: Iterable[int] = ()) -> None:
+                 centred: Iterable[int] = (), style: Any = None) -> None:
         from docx.enum.table import WD_TABLE_ALIGNMENT
         from docx.oxml.ns import qn
 
         self.fonts = fonts
+        self.style = style  # a named paragraph style for every cell (copied along with the prototypes)
         self.table = table = doc.add_table(rows=3, cols=len(headers))
         table.style = "Table Grid"
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -304,6 +329,8 @@ class PrototypeTable:
 
         cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
         paragraph = cell.paragraphs[0]
+        if self.style is not None:
+            paragraph.style = self.style
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER if centre else WD_ALIGN_PARAGRAPH.LEFT
         _exact_spacing(paragraph.paragraph_format, TABLE_LINE_PT)
         set_run_font(paragraph.add_run(text), font, TABLE_PT, self.fonts.latin)

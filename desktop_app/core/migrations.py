@@ -327,7 +327,35 @@ def upgrade_to_5(db: Database) -> None:
         db.execute_sql(sql)
 
 
-MIGRATIONS: list[Migration] = [upgrade_to_1, upgrade_to_2, upgrade_to_3, upgrade_to_4, upgrade_to_5]
+def upgrade_to_6(db: Database) -> None:
+    """Reports: the clerk's remembered narrative per report, year and scope, and the generated-file history."""
+    statements = [
+        """CREATE TABLE report_draft (
+            id INTEGER NOT NULL PRIMARY KEY,
+            kind TEXT NOT NULL,
+            year INTEGER NOT NULL,
+            scope TEXT NOT NULL DEFAULT '',
+            section TEXT NOT NULL,
+            text TEXT NOT NULL,
+            updated_at DATETIME NOT NULL)""",
+        "CREATE UNIQUE INDEX report_draft_kind_year_scope_section ON report_draft (kind, year, scope, section)",
+        """CREATE TABLE generated_report (
+            id INTEGER NOT NULL PRIMARY KEY,
+            kind TEXT NOT NULL,
+            title TEXT NOT NULL,
+            path TEXT NOT NULL,
+            year INTEGER,
+            plan_id INTEGER,
+            unit_id INTEGER,
+            note TEXT NOT NULL DEFAULT '',
+            created_at DATETIME NOT NULL)""",
+        "CREATE INDEX generated_report_created_at ON generated_report (created_at)",
+    ]
+    for sql in statements:
+        db.execute_sql(sql)
+
+
+MIGRATIONS: list[Migration] = [upgrade_to_1, upgrade_to_2, upgrade_to_3, upgrade_to_4, upgrade_to_5, upgrade_to_6]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

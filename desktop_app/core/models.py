@@ -359,7 +359,35 @@ class Attendance(BaseModel):
         indexes = ((("session", "officer"), True),)
 
 
+class ReportDraft(BaseModel):
+    """The narrative a clerk typed for one report (问题, 下一步打算 …), remembered for the next run of the
+    same report for the same year and scope (a plan or a unit id, "" when none)."""
+
+    kind = TextField()
+    year = IntegerField()
+    scope = TextField(default="")
+    section = TextField()
+    text = TextField()
+    updated_at = DateTimeField(default=now)
+
+    class Meta:
+        indexes = ((("kind", "year", "scope", "section"), True),)
+
+
+class GeneratedReport(BaseModel):
+    """One file the 报表中心 (or the command line) wrote: the history list of the reports page."""
+
+    kind = TextField()
+    title = TextField()
+    path = TextField()
+    year = IntegerField(null=True)
+    plan_id = IntegerField(null=True)
+    unit_id = IntegerField(null=True)
+    note = TextField(default="")  # warnings at generation, e.g. the template fell back to the built-in one
+    created_at = DateTimeField(default=now)
+
+
 ALL_MODELS: list[type[BaseModel]] = [Setting, Unit, UnitGroup, UnitGroupMember, NameAlias, AuditLog, Plan,
                                      PlanSection, Task, Assignment, Progress, Evidence, DictItem, Officer, OfficerChange,
                                      Certificate, CertificateEvent, QualificationExam, AnnualAppraisal,
-                                     ColumnMapping, TrainingSession, Attendance]
+                                     ColumnMapping, TrainingSession, Attendance, ReportDraft, GeneratedReport]

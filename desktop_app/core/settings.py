@@ -20,7 +20,7 @@ class SettingDef:
     key: str
     label: str
     section: str
-    kind: str  # text | int | float | percent | date | days_list
+    kind: str  # text | int | float | percent | date | days_list | choice (one of `choices`) | file
     default: Any
     help: str = ""
     minimum: float | None = None
@@ -40,8 +40,17 @@ SETTINGS: tuple[SettingDef, ...] = (
                "写入操作记录的经办人姓名；留空则使用电脑的登录用户名。"),
     SettingDef("issuing_authority", "发文机关", "公文格式", "text", "",
                "报表落款与版记中的发文机关全称，如：吴忠市红寺堡区司法局"),
+    SettingDef("report_recipient", "报告主送机关", "公文格式", "text", "",
+               "年度报告、评估报告的主送机关，如：吴忠市司法局；留空则为“县（市、区）名称＋人民政府”。"),
     SettingDef("doc_number_prefix", "文号机关代字", "公文格式", "text", "",
                "如：红司发。生成的文号形如“红司发〔2026〕5号”。"),
+    SettingDef("doc_font_set", "公文字体", "公文格式", "choice", "通用字体",
+               "通用字体：华文中宋、仿宋、楷体、黑体，中文版 Windows 和 Office 都有；标准字体：方正小标宋简体、仿宋_GB2312、"
+               "楷体_GB2312，须本机已安装；按模板：使用公文模板各样式中设置的字体。",
+               choices=("通用字体", "标准字体", "按模板")),
+    SettingDef("doc_template", "公文模板", "公文格式", "file", "",
+               "留空即使用内置模板（templates_docx/公文模板.docx）。可以把内置模板另存一份，在 Word 中修改样式字体或加上"
+               "版头后在这里选择；模板损坏或找不到时自动改用内置格式并提示。"),
     SettingDef("annual_training_hours", "每人每年培训学时下限", "考核阈值", "float", 60.0,
                "公共法律知识、业务知识和行政执法技能培训，不含政治理论学时（国办发〔2023〕27号）。", 1, 500),
     SettingDef("legal_review_ratio", "法制审核人员最低占比（%）", "考核阈值", "percent", 5.0,
@@ -110,7 +119,11 @@ def parse_setting(key: str, raw: Any) -> Any:
     """Turn what the clerk typed into the stored value, or raise a ValidationError naming the field."""
     d = _definition(key)
     text = str(raw).strip() if raw is not None else ""
-    if d.kind == "text":
+    if d.kind in ("text", "file"):
+        return text
+    if d.kind == "choice":
+        if text not in d.choices:
+            raise ValidationError(f"“{d.label}”只能是{'、'.join(d.choices)}之一，现为“{text}”。", key)
         return text
     if text == "":
         if key == "current_year":

@@ -276,7 +276,7 @@ def test_result_list_document(result, tmp_path):
     assert title.text == "2026年度行政执法证件清理结果名单" and title.alignment == 1  # centred
     run = title.runs[0]
     assert run.font.size == Pt(22) and not run.font.bold
-    assert run._element.rPr.rFonts.get(qn("w:eastAsia")) == "方正小标宋简体"
+    assert run._element.rPr.rFonts.get(qn("w:eastAsia")) == "华文中宋"  # 公文字体 默认“通用字体”
     body = next(p for p in doc.paragraphs if p.text.startswith("经"))
     assert "注销4张，暂扣1张" in body.text and "收回" not in body.text and DOC in body.text
     assert body.runs[0].font.size == Pt(16) and body.paragraph_format.first_line_indent == Pt(32)

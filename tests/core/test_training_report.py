@@ -92,9 +92,9 @@ def test_fonts_and_page_come_from_the_builder(report):
     assert [round(x.mm) for x in (section.page_width, section.page_height, section.top_margin,
                                   section.left_margin)] == [210, 297, 37, 28]
     title = report.paragraphs[0]
-    assert title.runs[0].font.size == Pt(22) and title.runs[0]._element.rPr.rFonts.get(qn("w:eastAsia")) == "方正小标宋简体"
+    assert title.runs[0].font.size == Pt(22) and title.runs[0]._element.rPr.rFonts.get(qn("w:eastAsia")) == "华文中宋"
     body = report.paragraphs[2].runs[0]
-    assert body.font.size == Pt(16) and body._element.rPr.rFonts.get(qn("w:eastAsia")) == "仿宋_GB2312"
+    assert body.font.size == Pt(16) and body._element.rPr.rFonts.get(qn("w:eastAsia")) == "仿宋"  # 公文字体 默认“通用字体”
     heading = next(p for p in report.paragraphs if p.text.startswith("一、"))
     assert heading.runs[0]._element.rPr.rFonts.get(qn("w:eastAsia")) == "黑体"
 

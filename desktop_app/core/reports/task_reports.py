@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from desktop_app.core import obligations as ob
 from desktop_app.core import task_board as tb
@@ -21,10 +22,13 @@ from desktop_app.core.errors import AppError, NotFound
 from desktop_app.core.models import Plan, Unit
 from desktop_app.core.settings import get_setting
 
+if TYPE_CHECKING:
+    from desktop_app.core.reports.catalog import ReportRequest, ReportResult
+
 SLOW_UNITS = 5  # the 通报 names this many units (more when several tie at the last place)
 ANNEX_TITLE = "逾期未完成任务清单"
 ANNEX_HEADERS = ["序号", "承办单位", "分工", "应完成日期", "逾期天数"]
-ANNEX_WIDTHS_MM = [14, 56, 16, 46, 24]  # 156 mm, the 版心
+ANNEX_WIDTHS_MM = [14, 52, 16, 50, 24]  # 156 mm, the 版心; a date needs about 48 mm at 4号
 
 
 def _issuer() -> str:
@@ -69,7 +73,7 @@ def _plan_words(plan: Plan | None) -> str:
 
 
 def reminder(unit_id: int, today: dt.date, out: Path | str, plan_id: int | None = None, fonts=None,
-             doc_number: str = "") -> Path:
+             doc_number: str = "", signed: dt.date | None = None) -> Path:
     """催办通知 to one unit: its overdue obligations, then those due within the 预警 days."""
     from desktop_app.core.reports.document import OfficialDocument
 
@@ -113,7 +117,7 @@ def reminder(unit_id: int, today: dt.date, out: Path | str, plan_id: int | None 
             doc.paragraph(f"{index}.{_task_label(row)}（{row.role}）：{row.content.rstrip('。')}。{limit}{when}。")
     bureau = get_setting("bureau_name") or "司法局"
     doc.paragraph(f"请你单位对照上述任务抓紧推进落实，完成后及时向{bureau}报告落实情况。")
-    doc.signature(_issuer(), today)
+    doc.signature(_issuer(), signed or today)
     return doc.save(out)
 
 
@@ -131,9 +135,10 @@ def slow_units(rows: list[tb.AssignmentRow], limit: int = SLOW_UNITS) -> list[tu
 
 
 def notice(plan_id: int | None, today: dt.date, out: Path | str, fonts=None, doc_number: str = "",
-           limit: int = SLOW_UNITS) -> Path:
+           limit: int = SLOW_UNITS, requirements: str = "", signed: dt.date | None = None) -> Path:
     """任务落实情况通报: overview with the real counts, the units 推进迟缓 with their overdue items, and an
-    annex table of every overdue task × unit (left out when nothing is overdue)."""
+    annex table of every overdue task × unit (left out when nothing is overdue); `requirements` (the clerk's
+    工作要求) becomes section 三 when given."""
     from desktop_app.core.reports.document import OfficialDocument
 
     plan, rows = _plan_and_rows(plan_id, today)
@@ -182,9 +187,12 @@ def notice(plan_id: int | None, today: dt.date, out: Path | str, fonts=None, doc
             oldest = max(_overdue_days(r, today) for r in items)
             doc.paragraph(f"逾期未完成的任务：{numbers}，其中逾期最久的已逾期{oldest}天（详见附件）。")
         doc.paragraph("请上述单位对照附件所列逾期任务抓紧推进落实，并及时报告进展情况。")
+    if requirements.strip():
+        doc.heading1("三、工作要求")
+        doc.paragraphs(requirements)
     if overdue:
         doc.attachments([ANNEX_TITLE])
-    doc.signature(issuer, today)
+    doc.signature(issuer, signed or today)
     if overdue:
         doc.annex(ANNEX_TITLE)
         by_task: dict[int, list[tb.AssignmentRow]] = defaultdict(list)
@@ -202,7 +210,7 @@ def notice(plan_id: int | None, today: dt.date, out: Path | str, fonts=None, doc
                                   format_cn_date(row.status.due) if row.status.due else "",
                                   str(_overdue_days(row, today)) if row.status.due else ""])
     if issuer:
-        doc.colophon("", issuer, today)
+        doc.colophon("", issuer, signed or today)
     return doc.save(out)
 
 
@@ -213,3 +221,39 @@ def _cn_number(n: int) -> str:
     if n < 20:
         return "十" + (digits[n % 10] if n % 10 else "")
     return digits[n // 10] + "十" + (digits[n % 10] if n % 10 else "")
+
+
+def notice_title(plan: Plan | None) -> str:
+    return f"关于{_plan_words(plan)}任务落实情况的通报"
+
+
+def drafts(request: ReportRequest) -> dict[str, str]:
+    """The notice's 工作要求, citing the overdue count and the slow units (the reminder has no narrative)."""
+    if request.kind != "notice":
+        return {}
+    _plan, rows = _plan_and_rows(request.plan_id, request.as_of)
+    overdue = [r for r in rows if r.status.label == ob.OVERDUE]
+    if not overdue:
+        return {"requirements": "各单位要继续按照任务分工和完成时限抓好落实，按期报告进展情况，确保各项任务按时完成。"}
+    slow = slow_units(rows)
+    names = "、".join(name for name, _items in slow)
+    bureau = get_setting("bureau_name") or "司法局"
+    return {"requirements": (
+        f"一是{names}等推进迟缓的单位要对照逾期任务逐项制定整改措施，明确责任人和完成时限。"
+        f"二是各单位要在收到本通报后15个工作日内向{bureau}书面报告{len(overdue)}项逾期任务的整改进展。"
+        "三是对长期坚持的任务要按期报告落实情况，确保工作有记录、可核查。")}
+
+
+def build(request: ReportRequest, out: Path, setup, control) -> ReportResult:
+    from desktop_app.core.reports.catalog import ReportResult
+
+    control.progress(0.3, "正在计算任务进展")
+    if request.kind == "reminder":
+        path = reminder(request.unit_id, request.as_of, out, plan_id=request.plan_id, fonts=setup,
+                        doc_number=request.doc_number, signed=request.today)
+        unit = Unit.get_by_id(request.unit_id)
+        return ReportResult(path, f"催办通知（{unit.name}）")
+    plan, _rows = _plan_and_rows(request.plan_id, request.as_of)
+    path = notice(request.plan_id, request.as_of, out, setup, request.doc_number,
+                  requirements=request.narrative.get("requirements", ""), signed=request.today)
+    return ReportResult(path, notice_title(plan))

@@ -11,12 +11,16 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from desktop_app.core.dates import format_cn_date
 from desktop_app.core.errors import AppError
 from desktop_app.core.models import TRAINING_FORMS, TrainingSession
 from desktop_app.core.settings import get_setting
 from desktop_app.core.training import ledger
+
+if TYPE_CHECKING:
+    from desktop_app.core.reports.catalog import ReportRequest, ReportResult
 
 ANNEX_TITLE = "未达标人员名单"
 UNIT_HEADERS = ["单位", "执法人员", "轮训人数", "轮训率", "人均学时", "达标人数", "达标率", "心理健康活动"]
@@ -50,8 +54,10 @@ def sessions_by_form(start: dt.date, end: dt.date) -> list[tuple[str, int]]:
     return sorted(counts.items(), key=lambda item: (order.get(item[0], len(order)), item[0]))
 
 
-def training(year: int, today: dt.date, out: Path | str, fonts=None, doc_number: str = "") -> Path:
-    """Write 关于{year}年度行政执法人员全员轮训和培训学时情况的报告 to `out`; AppError for a year without records."""
+def training(year: int, today: dt.date, out: Path | str, fonts=None, doc_number: str = "",
+             plans: str = "") -> Path:
+    """Write 关于{year}年度行政执法人员全员轮训和培训学时情况的报告 to `out`; AppError for a year without records.
+    `plans` (the clerk's 下一步工作安排) becomes section 四 when given."""
     from desktop_app.core.reports.document import OfficialDocument
 
     start, end = ledger.year_range(year)
@@ -77,7 +83,7 @@ def training(year: int, today: dt.date, out: Path | str, fonts=None, doc_number:
     doc = OfficialDocument(fonts)
     if doc_number:
         doc.doc_number(doc_number)
-    doc.title(f"关于{year}年度行政执法人员全员轮训和培训学时情况的报告")
+    doc.title(title(year))
     held = sum(n for _form, n in forms)
     form_text = "、".join(f"{form}{n}期" for form, n in forms)
     facts = [f"截至{format_cn_date(as_of)}，{bureau}培训台账记载{year}年度各类培训{held}期"
@@ -118,6 +124,10 @@ def training(year: int, today: dt.date, out: Path | str, fonts=None, doc_number:
         doc.paragraph(f"{year}年度以下{len(no_mental)}个单位没有组织或参加心理健康教育、心理训练活动："
                       + "、".join(u.unit_name for u in no_mental) + "。")
 
+    if plans.strip():
+        doc.heading1("四、下一步工作安排")
+        doc.paragraphs(plans)
+
     if short_units:
         doc.attachments([ANNEX_TITLE])
     doc.signature(issuer, today)
@@ -131,3 +141,42 @@ def training(year: int, today: dt.date, out: Path | str, fonts=None, doc_number:
                              number(entry.countable if entry else 0.0, 2), number(gap, 2)])
         doc.table(ANNEX_HEADERS, rows, ANNEX_WIDTHS_MM, centred=(0, 2, 3, 4))
     return doc.save(out)
+
+
+def title(year: int) -> str:
+    return f"关于{year}年度行政执法人员全员轮训和培训学时情况的报告"
+
+
+def drafts(request: ReportRequest) -> dict[str, str]:
+    """下一步工作安排 citing the year's shortfall (empty when nothing was recorded: the report is refused)."""
+    start, end = ledger.year_range(request.year)
+    if not ledger.recorded(start, end):
+        return {"plans": ""}
+    members = ledger.population(end)
+    units = ledger.unit_summaries(start, end, known=(members, ledger.officer_hours(start, end)))
+    short_units = [u for u in units if u.short]
+    short = sum(len(u.short) for u in short_units)
+    not_rotated = sum(u.officers - u.rotated for u in units)
+    no_mental = [u for u in units if not u.mental_health_sessions]
+    lines = []
+    if short:
+        names = "、".join(u.unit_name for u in short_units[:3]) + ("等" if len(short_units) > 3 else "")
+        lines.append(f"一是督促{names}{len(short_units)}个单位的{short}名未达标人员通过网络学习、参加集中培训等方式"
+                     f"补足学时，补训情况纳入年度考核和证件年审。")
+    if not_rotated:
+        lines.append(f"{'二' if lines else '一'}是对尚未参加全员轮训的{not_rotated}名执法人员组织补训，做到应训尽训。")
+    if no_mental:
+        order = "一二三"[len(lines)]
+        lines.append(f"{order}是指导{len(no_mental)}个尚未开展心理健康活动的单位按要求组织心理健康教育或心理训练活动。")
+    if not lines:
+        lines.append("继续落实执法人员每人每年培训学时要求，巩固全员轮训成果。")
+    return {"plans": "".join(lines)}
+
+
+def build(request: ReportRequest, out: Path, setup, control) -> ReportResult:
+    from desktop_app.core.reports.catalog import ReportResult
+
+    control.progress(0.3, "正在统计培训学时")
+    path = training(request.year, request.today, out, setup, request.doc_number,
+                    plans=request.narrative.get("plans", ""))
+    return ReportResult(path, title(request.year))
