@@ -35,7 +35,7 @@ def test_overview_numbers_are_the_ledgers(report):
     units, _hours, threshold = _ledger(YEAR)
     texts = [p.text for p in report.paragraphs]
     assert texts[0] == f"关于{YEAR}年度行政执法人员全员轮训和培训学时情况的报告"
-    overview = texts[2]
+    overview = texts[3]  # after the title, a blank line and the 主送机关
     officers = sum(u.officers for u in units)
     rotated = sum(u.rotated for u in units)
     reaching = sum(u.reaching for u in units)
@@ -93,7 +93,8 @@ def test_fonts_and_page_come_from_the_builder(report):
                                   section.left_margin)] == [210, 297, 37, 28]
     title = report.paragraphs[0]
     assert title.runs[0].font.size == Pt(22) and title.runs[0]._element.rPr.rFonts.get(qn("w:eastAsia")) == "华文中宋"
-    body = report.paragraphs[2].runs[0]
+    assert report.paragraphs[2].text == f"{get_setting('county_name')}人民政府："  # 主送机关
+    body = report.paragraphs[3].runs[0]
     assert body.font.size == Pt(16) and body._element.rPr.rFonts.get(qn("w:eastAsia")) == "仿宋"  # 公文字体 默认“通用字体”
     heading = next(p for p in report.paragraphs if p.text.startswith("一、"))
     assert heading.runs[0]._element.rPr.rFonts.get(qn("w:eastAsia")) == "黑体"

@@ -24,6 +24,8 @@ from desktop_app.core.db import db
 from desktop_app.core.models import Plan
 from desktop_app.core.personnel import alerts as al
 from desktop_app.core.personnel.certificates import EVENTS, EXPIRED, NONE, SUSPENDED, VALID
+from desktop_app.core.reports import wording
+from desktop_app.core.reports.wording import number
 from desktop_app.core.settings import get_setting
 from desktop_app.core.training import ledger
 
@@ -40,15 +42,10 @@ DETAIL_WIDTHS_MM = [16, 26, 44, 24, 24, 22]
 EXPIRING = "即将到期"
 
 
-def number(value: float, places: int = 1) -> str:
-    text = f"{value:.{places}f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
+def pct(part: int, whole: int) -> str:
+    return wording.percent(part, whole, empty="—")
 
 
-def percent(part: int, whole: int) -> str:
-    if not whole:
-        return "—"
-    return "100%" if part == whole else f"{part / whole * 100:.1f}%"
 
 
 @dataclass
@@ -182,13 +179,6 @@ def title(year: int) -> str:
     return f"关于{year}年度行政执法工作情况的报告"
 
 
-def _recipient() -> str:
-    county = get_setting("county_name")
-    return get_setting("report_recipient") or (f"{county}人民政府" if county else "")
-
-
-def _issuer() -> str:
-    return get_setting("issuing_authority") or get_setting("bureau_name") or ""
 
 
 def drafts(request: ReportRequest) -> dict[str, str]:
@@ -207,7 +197,7 @@ def drafts(request: ReportRequest) -> dict[str, str]:
         plans.append(f"提前为{facts.states[EXPIRING]}名证件即将到期的人员办理换证。")
     if facts.training_recorded and facts.short:
         problems.append(f"培训学时不够均衡：{facts.short}人的计入学时未达到{number(facts.threshold)}学时，"
-                        f"达标率{percent(facts.reaching, facts.trained_officers)}。")
+                        f"达标率{pct(facts.reaching, facts.trained_officers)}。")
         plans.append(f"督促未达标的{facts.short}人补足学时，培训情况与年度考核、证件年审挂钩。")
     elif not facts.training_recorded:
         problems.append(f"{facts.year}年度培训台账中没有培训记录，执法人员培训学时情况无法统计。")
@@ -223,11 +213,8 @@ def drafts(request: ReportRequest) -> dict[str, str]:
         problems.append(f"{unreported}项长期坚持的任务本期没有报告落实情况。")
         plans.append("落实长期任务定期报告制度，做到有部署、有落实、有记录。")
     return {"problems": "\n".join(problems),
-            "plans": "\n".join(f"{_cn(i)}是{text}" for i, text in enumerate(plans, 1)) if plans else ""}
+            "plans": "\n".join(f"{wording.cn_number(i)}是{text}" for i, text in enumerate(plans, 1)) if plans else ""}
 
-
-def _cn(n: int) -> str:
-    return "零一二三四五六七八九十"[n] if n <= 10 else str(n)
 
 
 def _write_personnel(doc, facts: AnnualFacts) -> None:
@@ -241,8 +228,8 @@ def _write_personnel(doc, facts: AnnualFacts) -> None:
     units = len({r.unit_name for r in facts.officers})
     text = (f"截至{format_cn_date(facts.as_of)}，全{_area()}在职行政执法人员{officers}人，分布在{units}个单位"
             + (f"，另有辅助人员{facts.auxiliary}人（不计入执法人员）" if facts.auxiliary else "")
-            + f"；持有有效行政执法证件{facts.holders}人，持证率{percent(facts.holders, officers)}；"
-            f"法制审核人员{facts.reviewers}人，占执法人员的{percent(facts.reviewers, officers)}。")
+            + f"；持有有效行政执法证件{facts.holders}人，持证率{pct(facts.holders, officers)}；"
+            f"法制审核人员{facts.reviewers}人，占执法人员的{pct(facts.reviewers, officers)}。")
     doc.paragraph(text)
     shown = [(state, n) for state, n in facts.states.items() if n and state != VALID]
     if shown:
@@ -279,8 +266,8 @@ def _write_training(doc, facts: AnnualFacts) -> None:
     doc.paragraph(f"{facts.year}年度共组织和参加各类培训{facts.sessions}期。执法人员人均计入培训学时"
                   f"{number(facts.total_hours / officers if officers else 0)}学时（政治理论类学时单独统计，不计入），"
                   f"达到{number(facts.threshold)}学时的{facts.reaching}人，达标率"
-                  f"{percent(facts.reaching, officers)}；参加全员轮训{facts.rotated}人，轮训率"
-                  f"{percent(facts.rotated, officers)}。"
+                  f"{pct(facts.reaching, officers)}；参加全员轮训{facts.rotated}人，轮训率"
+                  f"{pct(facts.rotated, officers)}。"
                   + (f"{no_mental}个单位没有开展心理健康活动。" if no_mental else "各单位均开展了心理健康活动。"))
     values = [facts.hours[m.id].countable if m.id in facts.hours else 0.0 for m in facts.members]
     doc.chart(charts.hours_distribution(values, facts.threshold), 140)
@@ -299,7 +286,7 @@ def _write_tasks(doc, facts: AnnualFacts) -> None:
     tasks = len({r.task_id for r in rows})
     units = len({r.unit_id for r in rows})
     text = (f"截至{format_cn_date(facts.as_of)}，{plan}中的{tasks}项任务分解为{len(rows)}项单位分工，涉及{units}个单位；"
-            f"已完成{c[ob.DONE]}项，按时限正常推进{c[ob.OK]}项，合计占{percent(facts.met, len(rows))}")
+            f"已完成{c[ob.DONE]}项，按时限正常推进{c[ob.OK]}项，合计占{pct(facts.met, len(rows))}")
     extra = [f"逾期未完成{c[ob.OVERDUE]}项" if c[ob.OVERDUE] else "",
              f"{c[ob.SOON]}项即将到期" if c[ob.SOON] else "",
              f"{c[ob.UNREPORTED]}项长期任务本期未报告落实情况" if c[ob.UNREPORTED] else ""]
@@ -322,29 +309,27 @@ def _write_annexes(doc, facts: AnnualFacts, control) -> None:
     doc.annex(UNIT_TITLE, 1)
     rows = []
     for u in facts.units:
-        rows.append([u.name, u.officers, u.holders, percent(u.holders, u.officers),
-                     number(u.hours / u.trained) if u.trained else "—", percent(u.reaching, u.trained),
-                     percent(u.rotated, u.trained)])
+        rows.append([u.name, u.officers, u.holders, pct(u.holders, u.officers),
+                     number(u.hours / u.trained) if u.trained else "—", pct(u.reaching, u.trained),
+                     pct(u.rotated, u.trained)])
     officers = sum(u.officers for u in facts.units)
     trained = sum(u.trained for u in facts.units)
-    rows.append(["合计", officers, facts.holders, percent(facts.holders, officers),
-                 number(facts.total_hours / trained) if trained else "—", percent(facts.reaching, trained),
-                 percent(facts.rotated, trained)])
+    rows.append(["合计", officers, facts.holders, pct(facts.holders, officers),
+                 number(facts.total_hours / trained) if trained else "—", pct(facts.reaching, trained),
+                 pct(facts.rotated, trained)])
     doc.table(UNIT_HEADERS, rows, UNIT_WIDTHS_MM, centred=range(1, 7))
     control.progress(0.7, "正在写入人员明细")
     doc.annex(DETAIL_TITLE, 2)
     table = doc.table(DETAIL_HEADERS, [], DETAIL_WIDTHS_MM, centred=(0, 1, 3, 4, 5))
     unit = None
-    number_ = 0
-    for row in facts.officers:
+    for index, row in enumerate(facts.officers, 1):
         if row.unit_name != unit:
             unit = row.unit_name
             table.add("group", [unit])
-        number_ += 1
         entry = facts.hours.get(row.id)
         hours = entry.countable if entry else 0.0
         reached = ("是" if hours >= facts.threshold - 1e-9 else "否") if facts.training_recorded else "—"
-        table.add("row", [str(number_), row.name, row.cert_number or "—", _officer_state(row),
+        table.add("row", [str(index), row.name, row.cert_number or "—", _officer_state(row),
                           number(hours, 2) if facts.training_recorded else "—", reached])
 
 
@@ -359,7 +344,7 @@ def build(request: ReportRequest, out: Path, setup, control) -> ReportResult:
     if request.doc_number:
         doc.doc_number(request.doc_number)
     doc.title(title(request.year))
-    recipient = _recipient()
+    recipient = wording.recipient()
     if recipient:
         doc.recipient(recipient)
     bureau = get_setting("bureau_name") or "本局"
@@ -381,7 +366,7 @@ def build(request: ReportRequest, out: Path, setup, control) -> ReportResult:
     annexes = bool(facts.officers)
     if annexes:
         doc.attachments([UNIT_TITLE, DETAIL_TITLE])
-    issuer = _issuer()
+    issuer = wording.issuer()
     doc.signature(issuer, request.today)
     if annexes:
         _write_annexes(doc, facts, control)

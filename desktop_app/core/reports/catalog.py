@@ -15,9 +15,9 @@ import importlib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from desktop_app.core.db import db
 from desktop_app.core.errors import NotFound, ValidationError
 from desktop_app.core.jobs import JobControl
-from desktop_app.core.db import db
 from desktop_app.core.models import GeneratedReport, Plan, ReportDraft, Unit, now
 
 

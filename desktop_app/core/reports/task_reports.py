@@ -20,6 +20,7 @@ from desktop_app.core import task_board as tb
 from desktop_app.core.dates import format_cn_date
 from desktop_app.core.errors import AppError, NotFound
 from desktop_app.core.models import Plan, Unit
+from desktop_app.core.reports import wording
 from desktop_app.core.settings import get_setting
 
 if TYPE_CHECKING:
@@ -31,30 +32,9 @@ ANNEX_HEADERS = ["序号", "承办单位", "分工", "应完成日期", "逾期�
 ANNEX_WIDTHS_MM = [14, 52, 16, 50, 24]  # 156 mm, the 版心; a date needs about 48 mm at 4号
 
 
-def _issuer() -> str:
-    return get_setting("issuing_authority") or get_setting("bureau_name") or ""
 
 
-def _task_label(row: tb.AssignmentRow) -> str:
-    return f"第{row.number}项任务" if row.number else "任务"
 
-
-def _short(text: str, limit: int = 40) -> str:
-    """The task's first clause, or its first `limit` characters, for naming it inside a sentence."""
-    text = " ".join(text.split())
-    for stop in "。；":
-        head = text.split(stop)[0]
-        if head != text and len(head) <= limit:
-            return head
-    return text if len(text) <= limit else text[:limit] + "……"
-
-
-def _overdue_days(row: tb.AssignmentRow, today: dt.date) -> int:
-    return (today - row.status.due).days if row.status.due else 0
-
-
-def _percent(part: int, whole: int) -> str:
-    return f"{part / whole * 100:.1f}%" if whole else "0%"
 
 
 def _plan_and_rows(plan_id: int | None, today: dt.date) -> tuple[Plan | None, list[tb.AssignmentRow]]:
@@ -110,14 +90,14 @@ def reminder(unit_id: int, today: dt.date, out: Path | str, plan_id: int | None 
         for index, row in enumerate(items, 1):
             due = row.status.due
             if row.status.label == ob.OVERDUE:
-                when = f"应于{format_cn_date(due)}前完成，已逾期{_overdue_days(row, today)}天" if due else "已逾期"
+                when = f"应于{format_cn_date(due)}前完成，已逾期{wording.overdue_days(row, today)}天" if due else "已逾期"
             else:
                 when = f"应于{format_cn_date(due)}前完成，还剩{(due - today).days}天" if due else "即将到期"
             limit = f"完成时限：{row.deadline_text}；" if row.deadline_text else ""
-            doc.paragraph(f"{index}.{_task_label(row)}（{row.role}）：{row.content.rstrip('。')}。{limit}{when}。")
+            doc.paragraph(f"{index}.{wording.task_label(row)}（{row.role}）：{row.content.rstrip('。')}。{limit}{when}。")
     bureau = get_setting("bureau_name") or "司法局"
     doc.paragraph(f"请你单位对照上述任务抓紧推进落实，完成后及时向{bureau}报告落实情况。")
-    doc.signature(_issuer(), signed or today)
+    doc.signature(wording.issuer(), signed or today)
     return doc.save(out)
 
 
@@ -150,7 +130,7 @@ def notice(plan_id: int | None, today: dt.date, out: Path | str, fonts=None, doc
     overdue = [r for r in rows if r.status.label == ob.OVERDUE]
     units = {r.unit_id for r in rows}
     tasks = {r.task_id for r in rows}
-    issuer = _issuer()
+    issuer = wording.issuer()
 
     doc = OfficialDocument(fonts)
     if doc_number:
@@ -159,11 +139,11 @@ def notice(plan_id: int | None, today: dt.date, out: Path | str, fonts=None, doc
     doc.recipient("各有关单位")
     doc.heading1("一、总体情况")
     met = count[ob.DONE] + count[ob.OK]
-    facts = [f"截至{format_cn_date(today)}，{_plan_words(plan)}中的{len(tasks)}项任务共分解为{len(rows)}项单位分工，"
-             f"涉及{len(units)}个单位。其中已完成{count[ob.DONE]}项，按时限正常推进{count[ob.OK]}项，"
-             f"合计{met}项，占{_percent(met, len(rows))}"]
+    facts = [(f"截至{format_cn_date(today)}，{_plan_words(plan)}中的{len(tasks)}项任务共分解为{len(rows)}项单位分工，"
+              f"涉及{len(units)}个单位。其中已完成{count[ob.DONE]}项，按时限正常推进{count[ob.OK]}项，"
+              f"合计{met}项，占{wording.percent(met, len(rows))}")]
     if overdue:
-        facts.append(f"逾期未完成{len(overdue)}项，占{_percent(len(overdue), len(rows))}，"
+        facts.append(f"逾期未完成{len(overdue)}项，占{wording.percent(len(overdue), len(rows))}，"
                      f"涉及{len({r.unit_id for r in overdue})}个单位")
     else:
         facts.append("没有逾期未完成的任务")
@@ -182,9 +162,9 @@ def notice(plan_id: int | None, today: dt.date, out: Path | str, fonts=None, doc
     else:
         doc.paragraph(f"按逾期未完成任务的数量，以下{len(slow)}个单位推进迟缓：")
         for index, (name, items) in enumerate(slow):
-            doc.heading2(f"（{_cn_number(index + 1)}）{name}（逾期{len(items)}项）")
-            numbers = "、".join(f"第{r.number}项" if r.number else f"“{_short(r.content)}”" for r in items)
-            oldest = max(_overdue_days(r, today) for r in items)
+            doc.heading2(f"（{wording.cn_number(index + 1)}）{name}（逾期{len(items)}项）")
+            numbers = "、".join(f"第{r.number}项" if r.number else f"“{wording.short(r.content)}”" for r in items)
+            oldest = max(wording.overdue_days(r, today) for r in items)
             doc.paragraph(f"逾期未完成的任务：{numbers}，其中逾期最久的已逾期{oldest}天（详见附件）。")
         doc.paragraph("请上述单位对照附件所列逾期任务抓紧推进落实，并及时报告进展情况。")
     if requirements.strip():
@@ -202,25 +182,17 @@ def notice(plan_id: int | None, today: dt.date, out: Path | str, fonts=None, doc
         number = 0
         for items in by_task.values():
             first = items[0]
-            table.add("group", [f"{_task_label(first)}：{first.content}（完成时限：{first.deadline_text}）"
-                                if first.deadline_text else f"{_task_label(first)}：{first.content}"])
+            table.add("group", [f"{wording.task_label(first)}：{first.content}（完成时限：{first.deadline_text}）"
+                                if first.deadline_text else f"{wording.task_label(first)}：{first.content}"])
             for row in items:
                 number += 1
                 table.add("row", [str(number), row.unit_name, row.role,
                                   format_cn_date(row.status.due) if row.status.due else "",
-                                  str(_overdue_days(row, today)) if row.status.due else ""])
+                                  str(wording.overdue_days(row, today)) if row.status.due else ""])
     if issuer:
         doc.colophon("", issuer, signed or today)
     return doc.save(out)
 
-
-def _cn_number(n: int) -> str:
-    digits = "零一二三四五六七八九"
-    if n < 10:
-        return digits[n]
-    if n < 20:
-        return "十" + (digits[n % 10] if n % 10 else "")
-    return digits[n // 10] + "十" + (digits[n % 10] if n % 10 else "")
 
 
 def notice_title(plan: Plan | None) -> str:

@@ -70,7 +70,7 @@ def _check(path: Path) -> str | None:
         return f"公文模板“{path.name}”不是 Word 文档（.docx）或已损坏"
     try:
         _open(path)
-    except Exception as exc:  # python-docx raises KeyError, ValueError, lxml errors … for a damaged part
+    except Exception as exc:  # noqa: BLE001 - python-docx raises KeyError, ValueError, lxml errors … for a damaged part
         return f"公文模板“{path.name}”无法打开（{type(exc).__name__}）"
     return None
 

@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING
 from desktop_app.core.dates import format_cn_date
 from desktop_app.core.errors import AppError
 from desktop_app.core.models import TRAINING_FORMS, TrainingSession
+from desktop_app.core.reports import wording
+from desktop_app.core.reports.wording import number, percent
 from desktop_app.core.settings import get_setting
 from desktop_app.core.training import ledger
 
@@ -29,21 +31,7 @@ ANNEX_HEADERS = ["序号", "单位", "姓名", "计入学时", "缺口学时"]
 ANNEX_WIDTHS_MM = [14, 70, 28, 22, 22]
 
 
-def _issuer() -> str:
-    return get_setting("issuing_authority") or get_setting("bureau_name") or ""
 
-
-def number(value: float, places: int = 1) -> str:
-    """47.333 → “47.3”, 60.0 → “60”: rounded, no trailing zeros."""
-    text = f"{value:.{places}f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
-
-
-def percent(part: int, whole: int) -> str:
-    """“87.9%”; all of them is “100%” (fits one line of the unit table)."""
-    if not whole:
-        return "0%"
-    return "100%" if part == whole else f"{part / whole * 100:.1f}%"
 
 
 def sessions_by_form(start: dt.date, end: dt.date) -> list[tuple[str, int]]:
@@ -77,13 +65,16 @@ def training(year: int, today: dt.date, out: Path | str, fonts=None, doc_number:
     short_units = [u for u in units if u.short]
     short = sum(len(u.short) for u in short_units)
     no_mental = [u for u in units if not u.mental_health_sessions]
-    issuer = _issuer()
+    issuer = wording.issuer()
     bureau = get_setting("bureau_name") or issuer
 
     doc = OfficialDocument(fonts)
     if doc_number:
         doc.doc_number(doc_number)
     doc.title(title(year))
+    recipient = wording.recipient()
+    if recipient:
+        doc.recipient(recipient)
     held = sum(n for _form, n in forms)
     form_text = "、".join(f"{form}{n}期" for form, n in forms)
     facts = [f"截至{format_cn_date(as_of)}，{bureau}培训台账记载{year}年度各类培训{held}期"
