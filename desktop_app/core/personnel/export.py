@@ -137,9 +137,11 @@ def list_values(index: int, row: RosterRow, unmasked: bool) -> list:
             _yes(row.is_legal_reviewer), _yes(row.is_public_lawyer), phone, row.status, row.alert_text]
 
 
-def _write_list(book, rows: list[RosterRow], today: dt.date, unmasked: bool, control: JobControl) -> None:
-    table = xs.LedgerSheet(book, book.worksheets[0], _title("执法人员清单", today, unmasked), LIST_HEADERS,
-                           LIST_WIDTHS)
+def _write_list(book, rows: list[RosterRow], today: dt.date, unmasked: bool, control: JobControl,
+                sheet=None) -> int:
+    """The list on `sheet` (default: the book's first sheet); returns the number of people written."""
+    table = xs.LedgerSheet(book, book.worksheets[0] if sheet is None else sheet,
+                           _title("执法人员清单", today, unmasked), LIST_HEADERS, LIST_WIDTHS)
     formats = table.formats
     plain = [formats.get(horizontal="center" if i in CENTRED_COLUMNS else None,
                          number_format=xs.DATE_FORMAT if i in DATE_COLUMNS else None)
@@ -156,6 +158,7 @@ def _write_list(book, rows: list[RosterRow], today: dt.date, unmasked: bool, con
         table.add(values, by_state.get(values[STATE_COLUMN], plain),
                   xs.row_height((values[i], width) for i, width in wrapped))
     table.finish(UNMASKED_NOTE if unmasked else MASKED_NOTE)
+    return len(rows)
 
 
 def _stats_values(index: int | str, stats: UnitStats) -> list:
@@ -167,8 +170,9 @@ def _stats_values(index: int | str, stats: UnitStats) -> list:
             stats.verdict]
 
 
-def _write_stats(book, rows: list[RosterRow], today: dt.date) -> None:
-    table = xs.LedgerSheet(book, book.create_sheet(STATS_SHEET), _title("行政执法人员持证情况统计", today, None),
+def _write_stats(book, rows: list[RosterRow], today: dt.date, sheet_name: str = STATS_SHEET) -> int:
+    """The statistics on a new sheet; returns its table rows (one per unit, and the 合计 line)."""
+    table = xs.LedgerSheet(book, book.create_sheet(sheet_name), _title("行政执法人员持证情况统计", today, None),
                            STATS_HEADERS, STATS_WIDTHS)
     lines, total = unit_statistics(rows)
 
@@ -188,6 +192,7 @@ def _write_stats(book, rows: list[RosterRow], today: dt.date) -> None:
                "执法人员；暂扣、过期按其行政执法证状态计；即将到期指 "
                f"{expiry_days()} 天内到期；法制审核占比不低于 {total.minimum_percent:g}% 为达标。")
     table.finish(last_table_row=last_unit)  # the 合计 line stays out of sorting and filtering
+    return len(lines) + 1
 
 
 def export_personnel_xlsx(path: Path, today: dt.date | None = None, unmasked: bool = False,

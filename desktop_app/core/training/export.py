@@ -155,10 +155,11 @@ def _explanation(start: dt.date, end: dt.date, threshold: float) -> str:
 
 
 def _write_officers(book, rows: list[OfficerRow], start: dt.date, end: dt.date, threshold: float, unmasked: bool,
-                    control: JobControl) -> None:
+                    control: JobControl, sheet=None) -> int:
+    """The officers on `sheet` (default: the book's first sheet); returns the number written."""
     title = _title("执法人员培训学时统计表", start, end, threshold, unmasked)
     widths = _fit_title(title, OFFICER_WIDTHS)
-    table = xs.LedgerSheet(book, book.worksheets[0], title, OFFICER_HEADERS, widths)
+    table = xs.LedgerSheet(book, book.worksheets[0] if sheet is None else sheet, title, OFFICER_HEADERS, widths)
     formats = table.formats
     centred = {0, 2, SESSIONS_COLUMN, ROTATION_COLUMN, VERDICT_COLUMN}
     hours_columns = set(range(4, SESSIONS_COLUMN)) | {GAP_COLUMN}  # by category, 小计, 政治理论; 缺口
@@ -180,16 +181,21 @@ def _write_officers(book, rows: list[OfficerRow], start: dt.date, end: dt.date, 
         if index % 1000 == 0:
             control.progress(0.1 + 0.75 * index / len(rows), f"已写入 {index} 人")
         member = row.member
-        values = [index, member.unit_name, member.name,
-                  row.id_number if unmasked else mask_id_number(row.id_number),
-                  *(row.category(c) for c in COUNTED), row.countable, row.political, row.sessions,
-                  _yes(row.rotation), row.shortfall, _yes(row.reaching)]
+        values = officer_values(index, row, unmasked)
         if member.unit_name not in heights:
             heights[member.unit_name] = _height(member.unit_name, widths[1])
         table.add(values, styles[row.reaching, row.rotation], heights[member.unit_name])
     last = table.last_row
     table.note(_explanation(start, end, threshold))
     table.finish(UNMASKED_NOTE if unmasked else MASKED_NOTE, last_table_row=last)
+    return len(rows)
+
+
+def officer_values(index: int, row: OfficerRow, unmasked: bool) -> list:
+    """One line of 培训学时统计表 as written."""
+    return [index, row.member.unit_name, row.member.name, row.id_number if unmasked else mask_id_number(row.id_number),
+            *(row.category(c) for c in COUNTED), row.countable, row.political, row.sessions, _yes(row.rotation),
+            row.shortfall, _yes(row.reaching)]
 
 
 def _height(text: str, width: float) -> float | None:
@@ -212,10 +218,12 @@ def _ratio(part: int, whole: int):
     return part / whole if whole else "—"
 
 
-def _write_units(book, units: list[UnitTraining], start: dt.date, end: dt.date, threshold: float) -> None:
+def _write_units(book, units: list[UnitTraining], start: dt.date, end: dt.date, threshold: float,
+                 sheet_name: str = UNITS_SHEET) -> int:
+    """The per-unit summary on a new sheet; returns its table rows (one per unit, and the 合计 line)."""
     title = _title("执法人员培训情况单位汇总表", start, end, threshold, None)
     widths = _fit_title(title, UNIT_WIDTHS)
-    table = xs.LedgerSheet(book, book.create_sheet(UNITS_SHEET), title, UNIT_HEADERS, widths)
+    table = xs.LedgerSheet(book, book.create_sheet(sheet_name), title, UNIT_HEADERS, widths)
     number_formats = {4: xs.PERCENT_FORMAT, 5: "0.0", 7: xs.PERCENT_FORMAT}
 
     def formats(**extra) -> list:
@@ -246,6 +254,7 @@ def _write_units(book, units: list[UnitTraining], start: dt.date, end: dt.date, 
     table.note(_explanation(start, end, threshold) + "心理健康活动次数为本单位承办或本单位人员参加的心理健康教育、"
                "心理训练活动，每年应不少于 1 次。红色为未达标，黄色为未全员轮训或未开展心理健康活动。")
     table.finish(last_table_row=last_unit)  # the 合计 line stays out of sorting and filtering
+    return len(units) + 1
 
 
 def _write_short(book, units: list[UnitTraining], countable: dict[int, float], start: dt.date, end: dt.date,
