@@ -99,34 +99,45 @@ def build_parser() -> argparse.ArgumentParser:
     training.add_argument("--json", action="store_true", help="以 JSON 输出核对结果")
     training.add_argument("--skip-invalid", action="store_true", help="跳过有错误或待确认的行，只导入其余各行")
 
-    export = commands.add_parser("export", help="导出 Excel 台账", description="导出 Excel 台账。personnel 导出的"
-                                 "身份证号码和联系电话、training 导出的身份证号默认脱敏，加 --unmasked 才输出完整号码。")
-    export.add_argument("what", choices=["tasks", "personnel", "training"], metavar="内容",
+    export = commands.add_parser("export", help="导出 Excel 台账", description="导出 Excel 台账。personnel、upward 导出"
+                                 "的身份证号码和联系电话、training 导出的身份证号默认脱敏，加 --unmasked 才输出完整号码。")
+    export.add_argument("what", choices=["tasks", "personnel", "training", "upward"], metavar="内容",
                         help="tasks：任务进展台账；personnel：执法人员清单和持证情况统计；"
-                             "training：培训学时统计表、单位汇总表和未达标名单（须加 --year）")
+                             "training：培训学时统计表、单位汇总表和未达标名单（须加 --year）；"
+                             "upward：上报数据工作簿（人员清单、持证统计、培训学时、单位汇总、任务进展和说明，"
+                             "须加 --year；--out 为文件夹时文件名为“上报数据_单位_年度.xlsx”）")
     export.add_argument("--db", type=Path, metavar="路径", required=True, help="数据库文件")
-    export.add_argument("--out", type=Path, metavar="文件", required=True, help="输出的 .xlsx 文件")
+    export.add_argument("--out", type=Path, metavar="文件", required=True,
+                        help="输出的 .xlsx 文件（upward 也可以是已有的文件夹）")
     export.add_argument("--date", metavar="日期", help="tasks、personnel：统计截至日期，如 2026-11-21（默认今天）")
-    export.add_argument("--year", type=int, metavar="年度", help="training：统计年度，如 2025")
+    export.add_argument("--year", type=int, metavar="年度",
+                        help="training、upward：统计年度，如 2025（upward 的人员和任务截至该年 12 月 31 日，当年截至今天）")
     export.add_argument("--unmasked", action="store_true",
-                        help="personnel、training：输出完整的身份证号码（personnel 还有联系电话；文件须妥善保管）")
+                        help="personnel、training、upward：输出完整的身份证号码（personnel、upward 还有联系电话；"
+                             "文件须妥善保管）")
 
     report = commands.add_parser(
         "report", help="生成 Word 报表", description="按 GB/T 9704-2012 公文格式生成 Word 报表（.docx）。"
         "统计截至日期：当年为今天，以前年度为该年 12 月 31 日。")
     report.add_argument("kind", choices=list(REPORT_KINDS), metavar="报表",
-                        help="notice：任务落实情况通报（点名推进迟缓的单位，附逾期任务清单）；"
-                             "reminder：催办通知（须加 --unit，列出该单位逾期和即将到期的任务）；"
-                             "training：全员轮训和培训学时情况报告（附未达标人员名单）")
+                        help="annual：年度行政执法工作报告；assessment：三年行动中期/终期评估报告（--plan 指定任务清单，"
+                             "--stage 中期或终期）；training：全员轮训和培训学时情况报告（附未达标人员名单）；"
+                             "notice：任务落实情况通报（点名推进迟缓的单位，附逾期任务清单）；"
+                             "reminder：催办通知（须加 --unit，列出该单位逾期和即将到期的任务）。"
+                             "“存在的问题”“下一步打算”等文字用报表中心上次为同一报表填写的内容，没有时用按数据起草的草稿")
     report.add_argument("--db", type=Path, metavar="路径", required=True, help="数据库文件")
     report.add_argument("--year", type=int, metavar="年度", required=True, help="统计年度，如 2026")
     report.add_argument("--plan", type=int, metavar="编号", help="只统计这一任务清单（默认全部）")
     report.add_argument("--unit", metavar="单位", help="reminder：催办的单位（全称、简称或别名）")
-    report.add_argument("--out", type=Path, metavar="文件", required=True, help="输出的 .docx 文件")
+    report.add_argument("--stage", metavar="阶段", help="assessment：中期或终期（默认中期）")
+    report.add_argument("--doc-number", metavar="文号", default="", help="发文字号，如 红司发〔2026〕5号（可不填）")
+    report.add_argument("--out", type=Path, metavar="文件", required=True,
+                        help="输出的 .docx 文件；是文件夹时按报表名称和日期命名")
     return parser
 
 
-REPORT_KINDS = {"notice": "任务落实情况通报", "reminder": "催办通知", "training": "全员轮训情况报告"}
+REPORT_KINDS = {"annual": "年度行政执法工作报告", "assessment": "三年行动评估报告", "training": "全员轮训情况报告",
+                "notice": "任务落实情况通报", "reminder": "催办通知"}
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
@@ -304,17 +315,25 @@ def run_export(args: argparse.Namespace) -> int:
     from desktop_app.core.dates import parse_date
     from desktop_app.core.session import open_session
 
+    by_year = {"training": "training（培训学时统计）", "upward": "upward（上报数据）"}
     if not args.db.is_file():
         print(f"错误：数据库文件“{args.db}”不存在。", file=sys.stderr)
         return 2
     if args.unmasked and args.what == "tasks":
-        print("错误：--unmasked 只用于 personnel（执法人员清单）和 training（培训学时统计）。", file=sys.stderr)
+        print("错误：--unmasked 只用于 personnel（执法人员清单）、training（培训学时统计）和 upward（上报数据）。",
+              file=sys.stderr)
         return 2
-    if args.what == "training" and (args.year is None or args.date):
-        print("错误：training 须用 --year 指定统计年度（如 --year 2025），不用 --date。", file=sys.stderr)
+    if args.what in by_year and (args.year is None or args.date):
+        print(f"错误：{args.what} 须用 --year 指定统计年度（如 --year 2025），不用 --date。", file=sys.stderr)
         return 2
-    if args.year is not None and args.what != "training":
-        print("错误：--year 只用于 training（培训学时统计）；其他内容用 --date。", file=sys.stderr)
+    if args.year is not None and args.what not in by_year:
+        print("错误：--year 只用于 training（培训学时统计）和 upward（上报数据）；其他内容用 --date。", file=sys.stderr)
+        return 2
+    if args.what != "upward" and args.out.is_dir():
+        print(f"错误：--out 须是 .xlsx 文件，“{args.out}”是文件夹。", file=sys.stderr)
+        return 2
+    if args.what == "upward" and not args.out.is_dir() and args.out.suffix.lower() != ".xlsx":
+        print("错误：upward 的 --out 须是 .xlsx 文件或已有的文件夹。", file=sys.stderr)
         return 2
     today = parse_date(args.date, field="截至日期") if args.date else None
     session = open_session(args.db)
@@ -327,26 +346,20 @@ def run_export(args: argparse.Namespace) -> int:
             from desktop_app.core.training.export import export_training_xlsx
 
             path = export_training_xlsx(args.out, year=args.year, unmasked=args.unmasked)
+        elif args.what == "upward":
+            from desktop_app.core.upward_export import default_upward_filename, export_upward_xlsx
+
+            out = args.out / default_upward_filename(args.year) if args.out.is_dir() else args.out
+            path = export_upward_xlsx(out, args.year, unmasked=args.unmasked)
         else:
             from desktop_app.core.task_export import export_tasks_xlsx
 
             path = export_tasks_xlsx(args.out, today=today)
     finally:
         session.close()
-    kept = "身份证号码和联系电话" if args.what == "personnel" else "身份证号码"
+    kept = "身份证号码" if args.what == "training" else "身份证号码和联系电话"
     print(f"已导出：{path}" + (f"（含完整{kept}，请妥善保管）" if args.unmasked else ""))
     return 0
-
-
-def _report_day(year: int):
-    import datetime as dt
-
-    from desktop_app.core.errors import ValidationError
-
-    today = dt.date.today()
-    if year > today.year or year < 2000:
-        raise ValidationError(f"统计年度 {year} 无效：只能是 2000 年至今年（{today.year}）之间的年度。", "year")
-    return today if year == today.year else dt.date(year, 12, 31)
 
 
 def _report_unit(name: str) -> int:
@@ -377,28 +390,32 @@ def run_report(args: argparse.Namespace) -> int:
     if args.kind != "reminder" and args.unit:
         print("错误：--unit 只用于 reminder（催办通知）。", file=sys.stderr)
         return 2
-    if args.kind == "training" and args.plan is not None:
-        print("错误：--plan 不用于 training（全员轮训情况报告）。", file=sys.stderr)
+    from desktop_app.core.reports.catalog import KINDS
+
+    if args.plan is not None and not KINDS[args.kind].uses_plan:
+        print(f"错误：--plan 不用于 {args.kind}（{REPORT_KINDS[args.kind]}）。", file=sys.stderr)
         return 2
-    if args.out.suffix.lower() != ".docx":
-        print("错误：--out 须是 .docx 文件。", file=sys.stderr)
+    if args.stage and not KINDS[args.kind].stages:
+        print("错误：--stage 只用于 assessment（三年行动评估报告）。", file=sys.stderr)
         return 2
-    day = _report_day(args.year)
+    if args.out.suffix.lower() != ".docx" and not args.out.is_dir():
+        print("错误：--out 须是 .docx 文件或已有的文件夹。", file=sys.stderr)
+        return 2
     session = open_session(args.db)
     try:
-        from desktop_app.core.reports import task_reports, training_report
+        from desktop_app.core.reports import catalog
 
-        if args.kind == "reminder":
-            path = task_reports.reminder(_report_unit(args.unit), day, args.out, plan_id=args.plan)
-        elif args.kind == "training":
-            import datetime as dt
-
-            path = training_report.training(args.year, dt.date.today(), args.out)  # dated the day it is written
-        else:
-            path = task_reports.notice(args.plan, day, args.out)
+        unit_id = _report_unit(args.unit) if args.unit else None
+        request = catalog.make_request(args.kind, args.year, plan_id=args.plan, unit_id=unit_id,
+                                       stage=args.stage or "", doc_number=args.doc_number)
+        request = catalog.replace(request, narrative=catalog.narrative_for(request))
+        out = args.out / catalog.default_filename(request) if args.out.is_dir() else args.out
+        result = catalog.generate(request, out)
     finally:
         session.close()
-    print(f"已生成{REPORT_KINDS[args.kind]}：{path}")
+    for warning in result.warnings:
+        print(f"提示：{warning}")
+    print(f"已生成{REPORT_KINDS[args.kind]}：{result.path}")
     return 0
 
 
