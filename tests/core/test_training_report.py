@@ -74,7 +74,7 @@ def test_annex_lists_exactly_the_officers_short(report):
     assert "附件：未达标人员名单" in texts
     label = next(p for p in report.paragraphs if p.text == "附件")
     assert label.paragraph_format.page_break_before
-    annex = report.tables[-1]
+    annex = report.tables[-2]  # the last table is the 版记
     assert [c.text for c in annex.rows[0].cells] == trr.ANNEX_HEADERS
     found = [tuple(c.text for c in row.cells) for row in annex.rows[1:]]
     assert [r[0] for r in found] == [str(n) for n in range(1, len(expected) + 1)]
@@ -107,7 +107,7 @@ def test_everyone_reaching_and_every_unit_active(demo_session, tmp_path, monkeyp
     texts = [p.text for p in doc.paragraphs]
     assert f"{YEAR}年度全体在职行政执法人员的计入培训学时均达到0学时。" in texts
     assert f"{YEAR}年度各单位均开展了心理健康教育或心理训练活动。" in texts
-    assert "附件" not in texts and len(doc.tables) == 1  # no annex when nobody is short
+    assert "附件" not in texts and len(doc.tables) == 2  # no annex when nobody is short: the unit table and the 版记
 
 
 def test_refused_for_a_year_without_training(demo_session, tmp_path):

@@ -134,6 +134,10 @@ def gather(year: int, as_of: dt.date, plan_id: int | None = None) -> AnnualFacts
     start = dt.date(year, 1, 1)
     roster = load_roster(as_of)
     serving = [r for r in roster if r.status == "在职"]
+    # a past day shows each officer under the unit they served in then, but the roster is still sorted by
+    # their unit now: back into unit order (stable, so each unit keeps its order of names)
+    rank = {uid: n for n, (uid,) in enumerate(db.execute_sql("SELECT id FROM unit ORDER BY sort_order, id"))}
+    serving.sort(key=lambda r: rank.get(r.unit_id, len(rank)))
     officers = [r for r in serving if not r.auxiliary]
     plan = Plan.get_or_none(Plan.id == plan_id) if plan_id is not None else None
     facts = AnnualFacts(year, as_of, plan, roster, officers)

@@ -120,7 +120,9 @@ class OfficialDocument:
         paragraph = ds.add_paragraph(self.doc, "", self.fonts.body, align="center")
         paragraph.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
         paragraph.paragraph_format.keep_with_next = bool(caption)
-        paragraph.add_run().add_picture(io.BytesIO(charts.figure_png(figure)), width=Mm(width_mm))
+        run = paragraph.add_run()
+        ds.set_run_font(run, self.fonts.body, ds.BODY_PT, self.fonts.latin)  # every run names its fonts
+        run.add_picture(io.BytesIO(charts.figure_png(figure)), width=Mm(width_mm))
         if caption:
             ds.add_paragraph(self.doc, caption, self.fonts.body, ds.TABLE_PT, align="center",
                              latin=self.fonts.latin)

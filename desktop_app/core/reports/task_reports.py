@@ -97,7 +97,10 @@ def reminder(unit_id: int, today: dt.date, out: Path | str, plan_id: int | None 
             doc.paragraph(f"{index}.{wording.task_label(row)}（{row.role}）：{row.content.rstrip('。')}。{limit}{when}。")
     bureau = get_setting("bureau_name") or "司法局"
     doc.paragraph(f"请你单位对照上述任务抓紧推进落实，完成后及时向{bureau}报告落实情况。")
-    doc.signature(wording.issuer(), signed or today)
+    issuer = wording.issuer()
+    doc.signature(issuer, signed or today)
+    if issuer:
+        doc.colophon("", issuer, signed or today)
     return doc.save(out)
 
 

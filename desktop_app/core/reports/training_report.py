@@ -131,6 +131,8 @@ def training(year: int, today: dt.date, out: Path | str, fonts=None, doc_number:
                 rows.append([len(rows) + 1, unit.unit_name, member.name,
                              number(entry.countable if entry else 0.0, 2), number(gap, 2)])
         doc.table(ANNEX_HEADERS, rows, ANNEX_WIDTHS_MM, centred=(0, 2, 3, 4))
+    if issuer:
+        doc.colophon("", issuer, today)
     return doc.save(out)
 
 
