@@ -54,15 +54,6 @@ def default_upward_filename(year: int, unit_id: int | None = None) -> str:
     return f"上报数据_{name}_{int(year)}.xlsx"
 
 
-def statistics_day(year: int, today: dt.date | None = None) -> dt.date:
-    """12-31 of a past year, today for the current one; a later year is refused."""
-    current = dt.date.today()
-    if not 1990 <= int(year) <= current.year:
-        raise ValidationError(f"统计年度 {year} 无效：只能是 1990 年至今年（{current.year}）之间的年度。", "year")
-    if today is not None:
-        return today
-    return current if int(year) == current.year else dt.date(int(year), 12, 31)
-
 
 def _part(control: JobControl, low: float, high: float) -> JobControl:
     """A control whose 0…1 is low…high of `control` (cancelling either cancels both)."""
@@ -76,7 +67,10 @@ def export_upward_xlsx(path: Path, year: int, unit_id: int | None = None, unmask
     year or unit, Cancelled when cancelled (no file is left), AppError with 文件被占用 when the target is
     open in Excel/WPS (the old file is left as it was)."""
     control = control or JobControl()
-    day = statistics_day(year, today)
+    from desktop_app.core.reports.catalog import statistics_day
+
+    statistics_day(year)  # a year after this one, or before 2000, is refused
+    day = today or statistics_day(year)
     label = unit_label(unit_id)
     book = xs.new_workbook(PERSONNEL_SHEET, write_only=True)
     try:

@@ -62,6 +62,14 @@ KINDS: dict[str, ReportKind] = {kind.key: kind for kind in (
 )}
 
 
+OTHER_FILES = {"upward": "上报数据工作簿"}  # files the history lists besides the reports
+
+
+def kind_label(key: str) -> str:
+    kind = KINDS.get(key)
+    return kind.label if kind else OTHER_FILES.get(key, key)
+
+
 @dataclass(frozen=True)
 class ReportRequest:
     kind: str
@@ -203,6 +211,11 @@ def generate(request: ReportRequest, out: Path | str, control: JobControl | None
     return result
 
 
+def record_file(kind: str, title: str, path: Path | str, year: int | None = None, note: str = "") -> None:
+    """List a file written outside `generate` (the 上报数据工作簿) in the history."""
+    GeneratedReport.create(kind=kind, title=title, path=str(path), year=year, note=note)
+
+
 def history(limit: int = 200) -> list[GeneratedReport]:
     """The most recent generated files first."""
     return list(GeneratedReport.select().order_by(GeneratedReport.created_at.desc(), GeneratedReport.id.desc())
@@ -214,6 +227,24 @@ def forget(report_id: int) -> None:
     GeneratedReport.delete().where(GeneratedReport.id == report_id).execute()
 
 
-__all__ = ["KINDS", "NarrativeSection", "ReportKind", "ReportRequest", "ReportResult", "default_filename",
-           "draft_narrative", "forget", "generate", "history", "make_request", "narrative_for",
-           "remember_narrative", "remembered_narrative", "replace", "statistics_day"]
+__all__ = [
+    "KINDS",
+    "OTHER_FILES",
+    "NarrativeSection",
+    "ReportKind",
+    "ReportRequest",
+    "ReportResult",
+    "default_filename",
+    "draft_narrative",
+    "forget",
+    "generate",
+    "history",
+    "kind_label",
+    "make_request",
+    "narrative_for",
+    "record_file",
+    "remember_narrative",
+    "remembered_narrative",
+    "replace",
+    "statistics_day",
+]

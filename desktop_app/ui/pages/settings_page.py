@@ -1,7 +1,11 @@
 """设置: a form generated from the setting declarations in the core, saved all-or-nothing."""
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -19,11 +23,13 @@ from desktop_app.core.settings import (
     BY_KEY,
     SECTIONS,
     SETTINGS,
+    SettingDef,
     default_value,
     format_setting,
     set_settings,
     stored_settings,
 )
+from desktop_app.paths import resource_path
 from desktop_app.ui.data_bus import DataBus
 from desktop_app.ui.pages.common import page_title, set_property
 
@@ -38,19 +44,14 @@ class SettingsPage(QWidget):
         scroll.setWidgetResizable(True)
         body = QWidget()
         body_layout = QVBoxLayout(body)
-        self.edits: dict[str, QLineEdit] = {}
+        self.edits: dict[str, QLineEdit] = {}  # text-like settings, and the path of `file` settings
+        self.combos: dict[str, QComboBox] = {}  # `choice` settings
+        self.browse_buttons: dict[str, QPushButton] = {}  # `file` settings
         for section in SECTIONS:
             box = QGroupBox(section)
             form = QFormLayout(box)
             for definition in (d for d in SETTINGS if d.section == section):
-                edit = QLineEdit()
-                edit.setMaximumWidth(420)
-                edit.setObjectName(f"setting_{definition.key}")
-                edit.setPlaceholderText(format_setting(definition.key, default_value(definition.key)))
-                if definition.help:
-                    edit.setToolTip(definition.help)
-                self.edits[definition.key] = edit
-                form.addRow(definition.label, edit)
+                form.addRow(definition.label, self._field(definition))
                 if definition.help:
                     hint = QLabel(definition.help)
                     hint.setObjectName("hintLabel")
@@ -78,6 +79,55 @@ class SettingsPage(QWidget):
         self.reset_button.clicked.connect(self.reset_thresholds)
         self.refresh()
 
+    def _field(self, definition: SettingDef) -> QWidget:
+        """A line edit; a combo box for a `choice`; a line edit with 浏览… for a `file` (a .docx)."""
+        key = definition.key
+        if definition.kind == "choice":
+            combo = QComboBox()
+            combo.setObjectName(f"setting_{key}")
+            combo.addItems(list(definition.choices))
+            combo.setMinimumWidth(200)
+            combo.setMaximumWidth(420)
+            if definition.help:
+                combo.setToolTip(definition.help)
+            self.combos[key] = combo
+            return combo
+        edit = QLineEdit()
+        edit.setMaximumWidth(420)
+        edit.setObjectName(f"setting_{key}")
+        if definition.help:
+            edit.setToolTip(definition.help)
+        self.edits[key] = edit
+        if definition.kind != "file":
+            edit.setPlaceholderText(format_setting(key, default_value(key)))
+            return edit
+        edit.setPlaceholderText("未选择（使用内置）")
+        edit.setMinimumWidth(420)
+        browse = QPushButton("浏览…")
+        browse.setObjectName(f"browse_{key}")
+        browse.clicked.connect(lambda _checked=False, d=definition: self.browse(d))
+        self.browse_buttons[key] = browse
+        row = QWidget()
+        layout = QHBoxLayout(row)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(edit)
+        layout.addWidget(browse)
+        layout.addStretch(1)
+        return row
+
+    def browse(self, definition: SettingDef) -> None:
+        edit = self.edits[definition.key]
+        current = Path(edit.text().strip()) if edit.text().strip() else None
+        start = current.parent if current is not None and current.parent.is_dir() else resource_path("templates_docx")
+        path, _ = QFileDialog.getOpenFileName(self, f"选择{definition.label}", str(start), "Word 文档 (*.docx)")
+        if path:
+            edit.setText(str(Path(path)))
+            set_property(edit, "invalid", False)
+
+    def _widget(self, key: str) -> QWidget | None:
+        edit = self.edits.get(key)
+        return edit if edit is not None else self.combos.get(key)
+
     def refresh(self) -> None:
         stored = stored_settings()
         for key, edit in self.edits.items():
@@ -85,17 +135,24 @@ class SettingsPage(QWidget):
             value = stored.get(key, BY_KEY[key].default)
             edit.setText(format_setting(key, value))
             set_property(edit, "invalid", False)
+        for key, combo in self.combos.items():
+            value = stored.get(key) or BY_KEY[key].default
+            index = combo.findText(str(value))
+            combo.setCurrentIndex(index if index >= 0 else combo.findText(str(BY_KEY[key].default)))
+            set_property(combo, "invalid", False)
         self.message.hide()
 
     def values(self) -> dict[str, str]:
-        return {key: edit.text() for key, edit in self.edits.items()}
+        values = {key: edit.text() for key, edit in self.edits.items()}
+        values.update({key: combo.currentText() for key, combo in self.combos.items()})
+        return values
 
     def save(self) -> bool:
         try:
             set_settings(self.values())
         except ValidationError as exc:
             self._say(exc.message, "error")
-            edit = self.edits.get(exc.field or "")
+            edit = self._widget(exc.field or "")
             if edit is not None:
                 set_property(edit, "invalid", True)
                 edit.setFocus()
@@ -116,6 +173,6 @@ class SettingsPage(QWidget):
         if QMessageBox.question(self, "恢复默认值", question) != QMessageBox.Yes:
             return
         for definition in SETTINGS:
-            if definition.section not in ("基本信息", "公文格式"):
+            if definition.section not in ("基本信息", "公文格式") and definition.key in self.edits:
                 self.edits[definition.key].setText(format_setting(definition.key, default_value(definition.key)))
 
