@@ -21,6 +21,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+from desktop_app.core import obligations as ob
 from desktop_app.paths import resource_path
 
 log = logging.getLogger(__name__)
@@ -100,12 +101,48 @@ def _tidy(ax: Any) -> None:
     ax.set_axisbelow(True)
 
 
-def _titles(fig: Any, ax: Any, title: str, summary: str = "") -> None:
-    """The title centred on the figure, and under it one line of figures in smaller grey type (instead
-    of a legend, which could sit on a bar or a label)."""
-    fig.suptitle(_plain(title), fontsize=SIZES["axes.titlesize"])
-    if summary:
-        ax.set_title(_plain(summary), fontsize=9, color=DARK)
+def _text_width(text: str, fontsize: float) -> float:
+    """Roughly how wide `text` is drawn, in inches: a Chinese character or full-width sign is one em, the
+    rest (digits, Latin letters, ASCII signs) about half of one."""
+    ems = sum(1.0 if ord(ch) > 0x2E80 else 0.56 for ch in text)
+    return ems * fontsize / 72
+
+
+def _fitted(text: str, width: float, fontsize: float) -> str:
+    """`text` broken after Chinese commas, semicolons or colons into lines no wider than `width` inches, when
+    one line would not fit (a figure the size of a dashboard box rather than of a page)."""
+    if "\n" in text or _text_width(text, fontsize) <= width:
+        return text
+    pieces, piece = [], ""
+    for ch in text:
+        piece += ch
+        if ch in "，；：":
+            pieces.append(piece)
+            piece = ""
+    if piece:
+        pieces.append(piece)
+    lines = [""]
+    for piece in pieces:
+        if lines[-1] and _text_width(lines[-1] + piece, fontsize) > width:
+            lines.append(piece)
+        else:
+            lines[-1] += piece
+    return "\n".join(lines)
+
+
+def _titles(fig: Any, ax: Any, title: str, summary: str = "", room: float | None = None) -> None:
+    """The title centred on the figure, and under it one line of figures in smaller grey type (instead of a
+    legend, which could sit on a bar or a label), centred over the axes — on more lines when it is wider than
+    `room` inches (by default the figure's width less its margins; less when long tick labels push the axes
+    to the right). Without a title (a box on the screen names the chart) the figures take its place, centred
+    on the figure."""
+    width = fig.get_size_inches()[0] - 0.3
+    if title:
+        fig.suptitle(_plain(title), fontsize=SIZES["axes.titlesize"])
+        if summary:
+            ax.set_title(_plain(_fitted(summary, width if room is None else room, 9)), fontsize=9, color=DARK)
+    elif summary:
+        fig.suptitle(_plain(_fitted(summary, width, 9)), fontsize=9, color=DARK)
 
 
 def _empty(fig: Any, ax: Any, title: str) -> None:
@@ -253,7 +290,8 @@ def certificate_status(counts: Mapping[str, int], *, total: int | None = None, t
                        size: tuple[float, float] | None = None) -> Any:
     """Bars of officers per certificate state (有效 / 即将到期 / 暂扣 / 过期 / 申领中 / 未发证 …), each with its
     count and share. States are shown as given (a 0 is drawn as 0), in the usual order, unknown ones after;
-    the share is of `total` (e.g. the 执法人员数) or of the sum when not given."""
+    the share is of `total` (e.g. the 执法人员数) or of the sum when not given. A figure too narrow for that
+    many bars side by side (a box on the dashboard) lays them down, the states one under another."""
     import matplotlib
 
     order = {state: i for i, state in enumerate(CERT_COLOURS)}
@@ -267,18 +305,139 @@ def certificate_status(counts: Mapping[str, int], *, total: int | None = None, t
             _empty(fig, ax, title)
             return fig
         positions = list(range(len(items)))
-        bars = ax.bar(positions, [v for _, v in items], width=0.6,
-                      color=[CERT_COLOURS.get(k, BLUE) for k, _ in items])
-        ax.bar_label(bars, labels=[f"{v}（{v / whole:.1%}）" for _, v in items], padding=2, fontsize=8, color=DARK)
-        ax.set_xticks(positions, [_plain(k) for k, _ in items])
-        ax.set_ylim(0, max(v for _, v in items) * 1.18 + 0.5)
-        ax.yaxis.get_major_locator().set_params(integer=True)
-        ax.set_ylabel("人数")
+        colours = [CERT_COLOURS.get(k, BLUE) for k, _ in items]
+        labels = [f"{v}（{v / whole:.1%}）" for _, v in items]
+        highest = max(v for _, v in items)
+        if fig.get_size_inches()[0] / len(items) < 0.85:  # too narrow for the labels side by side: lying bars
+            bars = ax.barh(positions, [v for _, v in items], height=0.6, color=colours)
+            ax.bar_label(bars, labels=labels, padding=3, fontsize=8, color=DARK)
+            ax.set_yticks(positions, [_plain(k) for k, _ in items])
+            ax.set_ylim(len(items) - 0.4, -0.6)  # in the usual order from the top
+            ax.set_xlim(0, highest * 1.45 + 0.5)  # room for the label after the longest bar
+            ax.xaxis.get_major_locator().set_params(integer=True)
+            ax.set_xlabel("人数")
+            ax.grid(axis="x", color="#E5E5E5", linewidth=0.8)
+            ax.tick_params(axis="y", length=0)
+        else:
+            bars = ax.bar(positions, [v for _, v in items], width=0.6, color=colours)
+            ax.bar_label(bars, labels=labels, padding=2, fontsize=8, color=DARK)
+            ax.set_xticks(positions, [_plain(k) for k, _ in items])
+            ax.set_ylim(0, highest * 1.18 + 0.5)
+            ax.yaxis.get_major_locator().set_params(integer=True)
+            ax.set_ylabel("人数")
+            ax.grid(axis="y", color="#E5E5E5", linewidth=0.8)
+            ax.tick_params(axis="x", length=0)
         _titles(fig, ax, title, f"执法人员共 {whole} 人" if total is not None else "")
-        ax.grid(axis="y", color="#E5E5E5", linewidth=0.8)
-        ax.tick_params(axis="x", length=0)
         _tidy(ax)
     return fig
+
+
+MET = (ob.DONE, ob.OK)  # a unit's share of a task counts as met when 已完成 or 正常 (on track)
+LOW_RATE = 0.6  # below this a unit's rate is drawn red (as on the 培训学时 unit tab); below 100 % orange
+
+
+def rate_colour(rate: float) -> str:
+    """Blue at 100 %, orange below, red below 60 %."""
+    return RED if rate + 1e-9 < LOW_RATE else AMBER if rate + 1e-9 < 1 else BLUE
+
+
+def completion_by_unit(rows: Iterable[Any]) -> list[tuple[str, int, int]]:
+    """(unit name, met, total) per unit, in the order the units first appear, from task_board.AssignmentRow
+    objects (load_assignments for the day): met = the unit's shares of tasks (分工) that are 已完成 or 正常
+    (on track with their deadline); 临期, 逾期, 本期未报告 and 无固定时限 ones are not."""
+    per_unit: dict[str, list[int]] = {}
+    for row in rows:
+        figures = per_unit.setdefault(str(row.unit_name), [0, 0])
+        figures[1] += 1
+        figures[0] += row.status.label in MET
+    return [(unit, met, total) for unit, (met, total) in per_unit.items()]
+
+
+def _shortened(name: str, limit: int | None) -> str:
+    return name if limit is None or len(name) <= limit else name[:max(1, limit - 1)] + "…"
+
+
+def unit_completion_rates(units: Iterable[tuple[str, int, int]], *, title: str = "各单位任务完成率",
+                          size: tuple[float, float] | None = None, max_bars: int = 25,
+                          max_name: int | None = None) -> Any:
+    """Horizontal bars of each unit's task completion rate (`units`: (name, met, total), e.g.
+    completion_by_unit's result), the worst at the top: blue at 100 %, orange below, red below 60 %, the
+    rate and met/total on each bar, the overall rate as a dashed line. Units without tasks are left out.
+
+    At most `max_bars` units are drawn (the worst ones; a prefecture has 60 and more); a note under the axis
+    says how many better ones were left out ("另有 N 个单位均为 100%"). `max_name`: unit names longer than
+    that many characters are shortened with “…” (a small figure on the screen; reports keep full names)."""
+    import matplotlib
+
+    rows = [(str(name), int(met), int(total)) for name, met, total in units if total > 0]
+    rows.sort(key=lambda r: (r[1] / r[2], -r[2], r[0]))  # worst first; at equal rates the larger share first
+    shown, hidden = rows[:max(1, max_bars)], rows[max(1, max_bars):]
+    setup_fonts()
+    with matplotlib.rc_context(SIZES):
+        fig = _figure(max(2.8, 1.3 + 0.28 * len(shown) + 0.3 * bool(hidden)), size)
+        ax = fig.add_subplot()
+        if not rows:
+            _empty(fig, ax, title)
+            return fig
+        from matplotlib.ticker import PercentFormatter
+
+        positions = list(range(len(shown)))
+        rates = [met / total for _, met, total in shown]
+        colours = [rate_colour(rate) for rate in rates]
+        ax.barh(positions, rates, height=0.62, color=colours)
+        for y, rate, colour, (_, met, total) in zip(positions, rates, colours, shown):
+            label = f"{rate:.1%}（{met}/{total}）"
+            inside = rate >= 0.5  # on the bar, at its end: a full bar leaves no room after it
+            # the box hides the dashed line where it crosses the label
+            ax.text(rate - 0.015 if inside else rate + 0.015, y, label, ha="right" if inside else "left",
+                    va="center", fontsize=8, color="white" if inside and colour != AMBER else DARK,
+                    bbox={"facecolor": colour if inside else "white", "edgecolor": "none", "pad": 0.6})
+        ax.set_yticks(positions, [_plain(_shortened(name, max_name)) for name, _, _ in shown])
+        ax.set_ylim(len(shown) - 0.4, -0.6)  # the worst at the top, no empty bands above and below
+        ax.set_xlim(0, 1)
+        ax.set_xticks([0, 0.2, 0.4, 0.6, 0.8, 1.0])
+        ax.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+        overall = sum(r[1] for r in rows) / sum(r[2] for r in rows)
+        ax.axvline(overall, color=DARK, linestyle="--", linewidth=1)
+        # the axis label and the summary are centred over the bars, right of the unit names
+        names = max(_text_width(label.get_text(), SIZES["ytick.labelsize"]) for label in ax.get_yticklabels())
+        room = fig.get_size_inches()[0] - names - 0.4
+        xlabel = _fitted("完成率（已完成或进度正常的分工占比）", room, SIZES["axes.labelsize"])
+        if hidden:
+            lowest = hidden[0][1] / hidden[0][2]
+            note = (f"另有 {len(hidden)} 个单位均为 100%，未列出" if lowest + 1e-9 >= 1
+                    else f"另有 {len(hidden)} 个单位未列出（均不低于 {lowest:.1%}）")
+            xlabel += "\n" + _fitted(note, room, SIZES["axes.labelsize"])
+        ax.set_xlabel(xlabel)
+        ax.grid(axis="x", color="#E5E5E5", linewidth=0.8)
+        ax.tick_params(axis="y", length=0)
+        _tidy(ax)
+        below = sum(met < total for _, met, total in rows)
+        low = sum(met / total + 1e-9 < LOW_RATE for _, met, total in rows)
+        _titles(fig, ax, title, f"共 {len(rows)} 个单位，{below} 个低于 100%，{low} 个低于 60%（红色）；"
+                                f"总体 {overall:.1%}（虚线）", room=room)
+    return fig
+
+
+def certificate_counts(rows: Iterable[Any]) -> tuple[dict[str, int], int]:
+    """What certificate_status draws, from personnel.roster.RosterRow objects: the 执法人员 (在职, not 辅助人员,
+    as 持证情况统计 counts them) by the state of their 行政执法证, those whose 有效 card expires soon (the
+    证件即将到期 warning) as 即将到期; and how many 执法人员 there are. 有效, 即将到期, 暂扣 and 过期 are always
+    present (0 when none)."""
+    from desktop_app.core.personnel.alerts import EXPIRING
+    from desktop_app.core.personnel.certificates import EXPIRED, SUSPENDED, VALID
+
+    counts = {VALID: 0, "即将到期": 0, SUSPENDED: 0, EXPIRED: 0}
+    officers = 0
+    for row in rows:
+        if row.status != "在职" or row.auxiliary:
+            continue
+        officers += 1
+        state = row.cert_state
+        if state == VALID and any(a.code == EXPIRING for a in row.alerts):
+            state = "即将到期"
+        counts[state] = counts.get(state, 0) + 1
+    return counts, officers
 
 
 def figure_png(fig: Any, dpi: int = DPI) -> bytes:
@@ -287,7 +446,8 @@ def figure_png(fig: Any, dpi: int = DPI) -> bytes:
 
     setup_fonts()
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=dpi, facecolor="white")
+    # zlib level 1: a third of the encoding time, the file only slightly bigger (charts are flat colours)
+    fig.savefig(buffer, format="png", dpi=dpi, facecolor="white", pil_kwargs={"compress_level": 1})
     return buffer.getvalue()
 
 

@@ -9,11 +9,9 @@ from PySide6.QtWidgets import QLabel, QMessageBox, QPushButton
 from desktop_app.core.settings import get_setting
 from desktop_app.core.units import count_units
 from desktop_app.ui.app import create_application, load_translations
-from desktop_app.ui.pages.pending_page import PendingPage
 
 NAVIGATION = ["工作台", "任务清单", "执法人员与证件", "培训学时", "报表中心", "单位管理", "数据与备份", "设置"]
 KEYS = ["dashboard", "tasks", "personnel", "training", "reports", "units", "data", "settings"]
-PENDING = ["报表中心"]
 
 
 def labels_of(widget) -> list[str]:
@@ -65,29 +63,17 @@ def test_dashboard_buttons_navigate(qtbot, demo_window):
     assert demo_window.navigation.currentItem().text() == "单位管理"
 
 
-def test_pending_pages_say_no_data_and_invent_no_figures(demo_window):
-    threshold = get_setting("annual_training_hours")
+def test_every_page_is_a_real_page(demo_window):
     from desktop_app.ui.pages.personnel_page import PersonnelPage
+    from desktop_app.ui.pages.reports_page import ReportsPage
     from desktop_app.ui.pages.tasks_page import TasksPage
     from desktop_app.ui.pages.training_page import TrainingPage
 
-    assert isinstance(demo_window.page("tasks"), TasksPage)  # 任务清单 is a real page now
-    assert isinstance(demo_window.page("personnel"), PersonnelPage)  # and 执法人员与证件
-    assert isinstance(demo_window.page("training"), TrainingPage)  # and 培训学时
-    for key, title in zip(KEYS[4:5], PENDING):
-        page = demo_window.page(key)
-        assert isinstance(page, PendingPage)
-        texts = labels_of(page)
-        assert title in texts
-        assert "尚未建立数据" in texts
-        for text in texts:
-            # the only figures allowed: a standard's number and the configured training threshold
-            rest = text.replace("GB/T 9704", "").replace(f"不少于 {threshold:g} 学时", "")
-            assert not re.search(r"\d", rest), f"{title}: invented figure in {text!r}"
-    cards = demo_window.page("dashboard").pending_cards
-    for card in cards.values():
-        assert "尚未建立数据" in card.body.text()
-        assert not re.search(r"\d", card.body.text().replace("#888", ""))
+    assert isinstance(demo_window.page("tasks"), TasksPage)
+    assert isinstance(demo_window.page("personnel"), PersonnelPage)
+    assert isinstance(demo_window.page("training"), TrainingPage)
+    assert isinstance(demo_window.page("reports"), ReportsPage)  # 报表中心 was the last placeholder
+    assert demo_window.page("dashboard").pending_cards == {}
 
 
 def test_dashboard_shows_real_unit_count_on_demo(demo_window):

@@ -1,14 +1,53 @@
-"""工作台: what the database holds today, and what to do next. Only real figures, never placeholders."""
+"""工作台: what the database holds today, and what to do next. Only real figures, never placeholders.
+
+Under the cards, the three charts the reports embed (core/charts.py): each unit's task completion rate, this
+working year's training hours, and the 行政执法证 states. They are fed by the figures the cards already load
+(task_board.summary, the roster, the training ledger) and drawn off the GUI thread after the window is shown
+(ui/widgets/chart_view.py); matplotlib is never imported by this module.
+"""
 from __future__ import annotations
 
 from PySide6.QtCore import QTimer, Signal
-from PySide6.QtWidgets import QGridLayout, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QGridLayout, QScrollArea, QVBoxLayout, QWidget
 
 from desktop_app.core.models import UNIT_KINDS, Plan, UnitGroup
 from desktop_app.core.settings import all_settings, get_setting
 from desktop_app.core.units import count_units
 from desktop_app.ui.pages.common import Card, page_title
 from desktop_app.ui.pages.pending_page import PENDING
+from desktop_app.ui.widgets.chart_view import ChartView
+
+CHART_MIN_HEIGHT = 240
+# unit names on the completion chart: at most this share of the chart's width (full names in the reports)
+NAME_SHARE = 0.36
+
+
+def completion_chart(units: list[tuple[str, int, int]]):
+    """The figure maker (worker-safe) of 各单位任务完成率 at a box's size: as many of the worst units as fit."""
+    def make(width: float, height: float):
+        from desktop_app.core import charts
+
+        bars = max(3, int((height - 1.0) / 0.2))  # summary, ticks and axis label take about an inch
+        names = max(6, int(width * NAME_SHARE / (charts.SIZES["ytick.labelsize"] / 72)))
+        return charts.unit_completion_rates(units, title="", size=(width, height), max_bars=bars,
+                                            max_name=names)
+    return make
+
+
+def hours_chart(hours: list[float], threshold: float):
+    def make(width: float, height: float):
+        from desktop_app.core import charts
+
+        return charts.hours_distribution(hours, threshold, title="", size=(width, height))
+    return make
+
+
+def certificate_chart(counts: dict[str, int], officers: int):
+    def make(width: float, height: float):
+        from desktop_app.core import charts
+
+        return charts.certificate_status(counts, total=officers, title="", size=(width, height))
+    return make
 
 
 class DashboardPage(QWidget):
@@ -20,12 +59,21 @@ class DashboardPage(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
         self.title = page_title("工作台")
         layout.addWidget(self.title)
-        grid = QGridLayout()
+        scroll = QScrollArea()  # a small screen scrolls; the charts never shrink below CHART_MIN_HEIGHT
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.NoFrame)
+        content = QWidget()
+        content.setObjectName("dashboardContent")
+        scroll.setStyleSheet("QScrollArea, QWidget#dashboardContent { background: transparent; }")
+        scroll.viewport().setAutoFillBackground(False)
+        scroll.setWidget(content)
+        layout.addWidget(scroll, 1)
+        grid = QGridLayout(content)
+        grid.setContentsMargins(0, 0, 4, 0)
         grid.setSpacing(12)
-        layout.addLayout(grid)
-        layout.addStretch(1)
 
         self.basics = Card("基本信息")
         self.basics.add_button("打开设置").clicked.connect(lambda: self.navigate.emit("settings"))
@@ -33,16 +81,30 @@ class DashboardPage(QWidget):
         self.units.add_button("单位管理").clicked.connect(lambda: self.navigate.emit("units"))
         self.demo_button = self.units.add_button("打开演示数据库看看")
         self.demo_button.clicked.connect(self.open_demo_requested)
+        # three columns, each ending in its chart: 基本信息 | 单位与分组 | 执法人员与证件 (tall: two rows), then
+        # 任务清单 | 培训学时
         grid.addWidget(self.basics, 0, 0)
         grid.addWidget(self.units, 0, 1)
         self.pending_cards = {}
-        for position, key in enumerate(("tasks", "personnel", "training")):
+        for key, (row, column, rows) in (("tasks", (1, 0, 1)), ("training", (1, 1, 1)), ("personnel", (0, 2, 2))):
             title, state, _ = PENDING[key]
             card = Card(title)
             card.body.setText(f"<span style='color:#888'>{state}</span>")
             card.add_button(f"前往{title}").clicked.connect(lambda _=False, k=key: self.navigate.emit(k))
             self.pending_cards[key] = card
-            grid.addWidget(card, 1 + position // 2, position % 2)
+            grid.addWidget(card, row, column, rows, 1)
+        # and under them the charts, a row of three
+        self.charts = {
+            "tasks": ChartView("各单位任务完成率", "还没有导入任务清单。导入后，这里按单位显示已完成或按时限正常推进的分工占比。"),
+            "training": ChartView("本年度培训学时分布", "还没有培训记录。录入或导入培训后，这里显示本工作年度每名执法人员的"
+                                               "学时分布。"),
+            "personnel": ChartView("行政执法证状态", "还没有执法人员。导入名册后，这里显示执法人员的行政执法证状态。"),
+        }
+        for column, view in enumerate(self.charts.values()):
+            view.setMinimumHeight(CHART_MIN_HEIGHT)
+            grid.addWidget(view, 2, column)
+            grid.setColumnStretch(column, 1)
+        grid.setRowStretch(2, 1)
         self.tasks = self.pending_cards.pop("tasks")  # real figures once a task list is imported
         self.personnel = self.pending_cards.pop("personnel")
         self.personnel.body.linkActivated.connect(self._personnel_link)
@@ -62,8 +124,8 @@ class DashboardPage(QWidget):
         lines = [f"县（市、区）：{county or missing}",
                  f"司法局：{bureau or missing}",
                  f"工作年度：{settings['current_year']} 年",
-                 f"培训学时下限：{settings['annual_training_hours']:g} 学时/人/年；"
-                 f"法制审核人员不少于 {settings['legal_review_ratio']:g}%"]
+                 (f"培训学时下限：{settings['annual_training_hours']:g} 学时/人/年；"
+                  f"法制审核人员不少于 {settings['legal_review_ratio']:g}%")]
         if not county or not bureau:
             lines.append("<span style='color:#c0392b'>请先在“设置”中填写本县区和司法局名称，报表抬头和单位识别要用到。</span>")
         self.basics.body.setText("<br>".join(lines))
@@ -106,11 +168,13 @@ class DashboardPage(QWidget):
         self._personnel_stale = False
         if not Officer.select().exists():
             self.personnel.body.setText(f"<span style='color:#888'>{PENDING['personnel'][1]}</span>")
+            self.charts["personnel"].show_empty()
             return
         job = load_roster_then(self, self._show_personnel, quiet=True)
         if job is not None:
             self._personnel_job = job
             self.personnel.body.setText("<span style='color:#888'>正在统计…</span>")
+            self.charts["personnel"].show_loading()
             job.finished.connect(self._personnel_loaded)
 
     def _personnel_loaded(self) -> None:
@@ -119,9 +183,16 @@ class DashboardPage(QWidget):
             self._refresh_personnel()
 
     def _show_personnel(self, rows) -> None:
+        from desktop_app.core.charts import certificate_counts
         from desktop_app.ui.pages.personnel_summary import personnel_summary_html
 
         self.personnel.body.setText(personnel_summary_html(rows))
+        counts, officers = certificate_counts(rows)
+        if officers:
+            self.charts["personnel"].set_chart(certificate_chart(counts, officers),
+                                               key=(tuple(counts.items()), officers))
+        else:
+            self.charts["personnel"].show_empty("没有在职的执法人员（辅助人员不计）。")
 
     def _personnel_link(self, link: str) -> None:
         kind, _, value = link.partition(":")
@@ -138,16 +209,20 @@ class DashboardPage(QWidget):
         if not self._training_stale or self._training_job is not None:
             return
         self._training_stale = False
-        start, end = year_range(get_setting("current_year"))
+        year = get_setting("current_year")
+        self.charts["training"].setTitle(f"{year} 年培训学时分布")
+        start, end = year_range(year)
         sessions = TrainingSession.select().where(TrainingSession.end_date.between(start, end)).count()
         if not sessions and not TrainingSession.select().exists():
             self.training.body.setText(f"<span style='color:#888'>{PENDING['training'][1]}</span>")
+            self.charts["training"].show_empty()
             return
         job = load_ledger_then(self, start, end, lambda ledger: self._show_training(ledger, sessions),
                                quiet=True)
         if job is not None:
             self._training_job = job
             self.training.body.setText("<span style='color:#888'>正在统计…</span>")
+            self.charts["training"].show_loading()
             job.finished.connect(self._training_loaded)
 
     def _training_loaded(self) -> None:
@@ -159,6 +234,13 @@ class DashboardPage(QWidget):
         from desktop_app.ui.pages.training_summary import training_summary_html
 
         self.training.body.setText(training_summary_html(ledger, sessions))
+        if not ledger.officers:
+            self.charts["training"].show_empty("本工作年度还没有执法人员，无法统计学时分布。")
+            return
+        # every officer of the year's population, those without training as 0 (ledger.officer_hours would
+        # leave them out), against the year's threshold (ledger.threshold_for)
+        hours = [row.countable for row in ledger.officers]
+        self.charts["training"].set_chart(hours_chart(hours, ledger.threshold), key=(tuple(hours), ledger.threshold))
 
     def _training_link(self, link: str) -> None:
         kind, _, view = link.partition(":")
@@ -168,11 +250,16 @@ class DashboardPage(QWidget):
     def _refresh_tasks(self, soon_days: int) -> None:
         from desktop_app.core.task_board import summary as task_summary  # loaded after the window shows
 
-        
         if not Plan.select().exists():
             self.tasks.body.setText(f"<span style='color:#888'>{PENDING['tasks'][1]}</span>")
+            self.charts["tasks"].show_empty()
             return
-        figures = task_summary()
+        figures = task_summary()  # load_assignments for today, per unit as charts.completion_by_unit counts
+        if figures.completion_by_unit:
+            units = list(figures.completion_by_unit)
+            self.charts["tasks"].set_chart(completion_chart(units), key=tuple(units))
+        else:
+            self.charts["tasks"].show_empty("任务清单中还没有分工到单位的任务。")
         red = "color:#c0392b" if figures.overdue else ""
         # counted per unit's share of a task (分工), which is what each unit is chased for
         lines = [(f"分工共 {figures.assignments} 条：<span style='{red}'>逾期 <b>{figures.overdue}</b> 条</span>；"
