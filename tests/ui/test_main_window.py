@@ -1,12 +1,9 @@
 """The main window as the clerk first sees it: navigation, honest empty pages, the dashboard, Chinese Qt."""
 from __future__ import annotations
 
-import re
-
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QMessageBox, QPushButton
 
-from desktop_app.core.settings import get_setting
 from desktop_app.core.units import count_units
 from desktop_app.ui.app import create_application, load_translations
 
