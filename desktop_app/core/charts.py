@@ -424,18 +424,16 @@ def certificate_counts(rows: Iterable[Any]) -> tuple[dict[str, int], int]:
     as 持证情况统计 counts them) by the state of their 行政执法证, those whose 有效 card expires soon (the
     证件即将到期 warning) as 即将到期; and how many 执法人员 there are. 有效, 即将到期, 暂扣 and 过期 are always
     present (0 when none)."""
-    from desktop_app.core.personnel.alerts import EXPIRING
     from desktop_app.core.personnel.certificates import EXPIRED, SUSPENDED, VALID
+    from desktop_app.core.personnel.roster import EXPIRING_STATE
 
-    counts = {VALID: 0, "即将到期": 0, SUSPENDED: 0, EXPIRED: 0}
+    counts = {VALID: 0, EXPIRING_STATE: 0, SUSPENDED: 0, EXPIRED: 0}
     officers = 0
     for row in rows:
         if row.status != "在职" or row.auxiliary:
             continue
         officers += 1
-        state = row.cert_state
-        if state == VALID and any(a.code == EXPIRING for a in row.alerts):
-            state = "即将到期"
+        state = row.shown_state
         counts[state] = counts.get(state, 0) + 1
     return counts, officers
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import pytest
 
 from desktop_app.core import charts
+from desktop_app.core.personnel.roster import RosterRow
 from desktop_app.core.training.ledger import OfficerHours
 from desktop_app.paths import resource_path
 
@@ -339,11 +340,13 @@ class Alert:
 
 
 @dataclass
-class Officer:  # the fields of personnel.roster.RosterRow certificate_counts reads
+class Officer:  # the fields of personnel.roster.RosterRow certificate_counts reads, and its own shown_state
     status: str
     auxiliary: bool
     cert_state: str
     alerts: list
+
+    shown_state = RosterRow.shown_state
 
 
 def test_certificate_counts_are_of_officers_in_service_with_expiring_cards_apart():

@@ -55,6 +55,15 @@ class RosterRow:
         return card.state if card else NONE
 
     @property
+    def shown_state(self) -> str:
+        """The card's state as lists and charts show it: a 有效 card about to expire (the 证件即将到期 warning)
+        is 即将到期."""
+        state = self.cert_state
+        if state == VALID and any(a.code == al.EXPIRING for a in self.alerts):
+            return EXPIRING_STATE
+        return state
+
+    @property
     def cert_number(self) -> str:
         card = self.card
         return card.number if card else ""
@@ -69,6 +78,7 @@ class RosterRow:
         return "；".join(a.label for a in self.alerts)
 
 
+EXPIRING_STATE = "即将到期"
 NO_CARDS: list[CardStatus] = []
 NO_ALERTS: list[al.Alert] = []  # shared: callers must not append to a row's alerts
 

@@ -22,8 +22,8 @@ from desktop_app.core import obligations as ob
 from desktop_app.core.dates import format_cn_date
 from desktop_app.core.db import db
 from desktop_app.core.models import Plan
-from desktop_app.core.personnel import alerts as al
 from desktop_app.core.personnel.certificates import EVENTS, EXPIRED, NONE, SUSPENDED, VALID
+from desktop_app.core.personnel.roster import EXPIRING_STATE
 from desktop_app.core.reports import wording
 from desktop_app.core.reports.wording import number
 from desktop_app.core.settings import get_setting
@@ -39,7 +39,7 @@ UNIT_HEADERS = ["单位", "执法人员", "持证人数", "持证率", "人均�
 UNIT_WIDTHS_MM = [40, 17, 17, 20, 18, 22, 22]  # 156 mm; “100.0%” needs about 20 mm at 4号
 DETAIL_HEADERS = ["序号", "姓名", "证号", "证件状态", "计入学时", "是否达标"]
 DETAIL_WIDTHS_MM = [16, 26, 44, 24, 24, 22]
-EXPIRING = "即将到期"
+EXPIRING = EXPIRING_STATE
 
 
 def pct(part: int, whole: int) -> str:
@@ -113,15 +113,6 @@ class AnnualFacts:
         return self.status_counts[ob.DONE] + self.status_counts[ob.OK]
 
 
-def _officer_state(row: RosterRow) -> str:
-    law = [c for c in row.cards if c.kind == "law"]
-    if not law:
-        return NONE
-    state = row.cert_state
-    if state == VALID and any(a.code == al.EXPIRING for a in row.alerts):
-        return EXPIRING
-    return state
-
 
 def _counts_in_year(sql: str, start: dt.date, end: dt.date) -> Counter:
     return Counter(dict(db.execute_sql(sql, (start.isoformat(), end.isoformat())).fetchall()))
@@ -144,7 +135,7 @@ def gather(year: int, as_of: dt.date, plan_id: int | None = None) -> AnnualFacts
     facts.auxiliary = len(serving) - len(officers)
     facts.reviewers = sum(r.is_legal_reviewer for r in officers)
     for row in officers:
-        state = _officer_state(row)
+        state = row.shown_state
         facts.states[state] += 1
         facts.holders += any(c.kind == "law" and c.state == VALID for c in row.cards)
     facts.changes = _counts_in_year("SELECT kind, COUNT(*) FROM officer_change WHERE on_date BETWEEN ? AND ? "
@@ -333,7 +324,7 @@ def _write_annexes(doc, facts: AnnualFacts, control) -> None:
         entry = facts.hours.get(row.id)
         hours = entry.countable if entry else 0.0
         reached = ("是" if hours >= facts.threshold - 1e-9 else "否") if facts.training_recorded else "—"
-        table.add("row", [str(index), row.name, row.cert_number or "—", _officer_state(row),
+        table.add("row", [str(index), row.name, row.cert_number or "—", row.shown_state,
                           number(hours, 2) if facts.training_recorded else "—", reached])
 
 
