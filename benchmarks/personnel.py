@@ -22,84 +22,29 @@ import tempfile
 import time
 from pathlib import Path
 
+from benchmarks import scale_data
+from benchmarks.scale_data import make_id, person_name
 from benchmarks.timing import timed
 
 LIST_BUDGET_S = 0.100
 LOAD_BUDGET_S = 0.300  # issue 9: a page's model load at prefecture scale
 IMPORT_BUDGET_S = 4.0
-SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢"
-GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍红建文辉海峰宁晓东亮雪梅"
-
-
-def make_id(rng: random.Random, used: set[str]) -> str:
-    from desktop_app.core.id_card import id_check_character
-
-    while True:
-        born = dt.date(1965, 1, 1) + dt.timedelta(days=rng.randrange(0, 35 * 365))
-        body = f"6403{rng.randrange(1, 30):02d}{born:%Y%m%d}{rng.randrange(0, 1000):03d}"
-        number = body + id_check_character(body)
-        if number not in used:
-            used.add(number)
-            return number
-
-
-def person_name(rng: random.Random) -> str:
-    return rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2))))
 
 
 def build(db_path: Path, officers: int, units: int = 60, seed: int = 5) -> None:
+    """Units, officers and their cards (benchmarks.scale_data generators) in one transaction."""
     from desktop_app.core.db import db
-    from desktop_app.core.models import now
     from desktop_app.core.session import open_session
 
     rng = random.Random(seed)
     session = open_session(db_path)
-    stamp = now()
-    today = dt.date.today()
-    with db.atomic():
-        db.execute_sql("INSERT INTO unit (name, short_name, kind, sort_order, note, created_at, updated_at) "
-                       "VALUES " + ",".join(["(?, '', 'enforcement', ?, '', ?, ?)"] * units),
-                       [v for i in range(units) for v in (f"测试执法单位{i:03d}", i, stamp, stamp)])
-        unit_ids = [row[0] for row in db.execute_sql("SELECT id FROM unit ORDER BY id")]
-        used: set[str] = set()
-        rows = []
-        for n in range(officers):
-            number = make_id(rng, used)
-            aux = rng.random() < 0.08
-            rows.append((rng.choice(unit_ids), person_name(rng), number, "男" if int(number[16]) % 2 else "女",
-                         f"{number[6:10]}-{number[10:12]}-{number[12:14]}",
-                         "编外·辅助人员" if aux else "行政编制公务员", 0 if aux else 1, "市场监管",
-                         int(rng.random() < 0.05), "在职" if rng.random() > 0.03 else "退休", stamp, stamp))
-        db.connection().executemany(
-            "INSERT INTO officer (unit_id, name, id_number, gender, birth_date, category, on_enforcement_post, "
-            "law_field, is_legal_reviewer, status, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", rows)
-        officer_ids = [row[0] for row in db.execute_sql("SELECT id FROM officer WHERE on_enforcement_post = 1")]
-        cards, events = [], []
-        card_id = 0
-        for oid in officer_ids:
-            issued = today - dt.timedelta(days=rng.randrange(30, 5 * 365))
-            if rng.random() < 0.27:  # an older card closed by 换证 on the new card's issue day
-                card_id += 1
-                old_issued = issued - dt.timedelta(days=5 * 365)
-                cards.append((card_id, oid, f"64{card_id:08d}", "宁夏回族自治区人民政府", old_issued,
-                              old_issued + dt.timedelta(days=5 * 365), stamp))
-                events += [(card_id, "issue", old_issued, ""), (card_id, "renew", issued, "换发新证")]
-            card_id += 1
-            cards.append((card_id, oid, f"64{card_id:08d}", "宁夏回族自治区人民政府", issued,
-                          issued + dt.timedelta(days=5 * 365 - rng.choice((0, 0, 0, 400))), stamp))
-            events.append((card_id, "issue", issued, ""))
-            roll = rng.random()
-            if roll < 0.03:
-                events.append((card_id, "suspend", issued + dt.timedelta(days=10), "被投诉查实"))
-            elif roll < 0.05:
-                events.append((card_id, "cancel", issued + dt.timedelta(days=10), "调离"))
-        db.connection().executemany(
-            "INSERT INTO certificate (id, officer_id, kind, number, issuer, issued_on, valid_until, created_at) "
-            "VALUES (?, ?, 'law', ?, ?, ?, ?, ?)", cards)
-        db.connection().executemany(
-            "INSERT INTO certificate_event (certificate_id, kind, on_date, reason, entered_by, entered_at) "
-            "VALUES (?, ?, ?, ?, '基准', datetime('now'))", events)
-    session.close()
+    try:
+        with db.atomic():
+            unit_ids = scale_data.add_units(units)
+            scale_data.add_officers(rng, unit_ids, officers)
+            scale_data.add_certificates(rng)
+    finally:
+        session.close()
 
 
 def write_roster_file(path: Path, count: int, seed: int = 11) -> None:
@@ -237,7 +182,7 @@ def _import_timing(tmp: Path, db_path: Path) -> list[tuple[str, float, float]]:
         build(target, 0)
         start = time.perf_counter()
         done = subprocess.run([sys.executable, "-m", "desktop_app", "import-personnel", str(source), "--db",
-                               str(target)], capture_output=True, text=True, encoding="utf-8")
+                               str(target)], check=False, capture_output=True, text=True, encoding="utf-8")
         samples.append(time.perf_counter() - start)
         if done.returncode != 0:
             print(done.stdout[-2000:], done.stderr[-2000:])

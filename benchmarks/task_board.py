@@ -10,7 +10,6 @@ times the page's own refresh offscreen. Budget: ≤ 100 ms for opening and for e
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import os
 import random
 import sys
@@ -18,51 +17,22 @@ import tempfile
 import time
 from pathlib import Path
 
+from benchmarks.scale_data import add_tasks, add_units
 from benchmarks.timing import timed
 
 BUDGET_S = 0.100
-DEADLINES = [("date", "2024年6月15日前"), ("date_then_standing", "2024年2月底前并长期坚持"),
-             ("standing", "长期坚持"), ("annual", "每年10月底前"), ("unspecified", "适时")]
-
-
 def build(db_path: Path, tasks: int, units: int, seed: int = 9) -> None:
+    """Units, a plan with `tasks` tasks × `units` assignments and 3 years of progress (scale_data generators)."""
     from desktop_app.core.db import db
-    from desktop_app.core.models import Assignment, Plan, PlanSection, Progress, Task, Unit, now
     from desktop_app.core.session import open_session
 
     rng = random.Random(seed)
     session = open_session(db_path)
-    with db.atomic():
-        Unit.insert_many([(f"测试单位{i:03d}", "enforcement", i, now(), now()) for i in range(units)],
-                         fields=[Unit.name, Unit.kind, Unit.sort_order, Unit.created_at, Unit.updated_at]).execute()
-        unit_ids = [u for (u,) in Unit.select(Unit.id).tuples()]
-        plan = Plan.create(title="基准方案", start_year=2023, end_year=2025, issued_on=dt.date(2023, 12, 1))
-        sections = [PlanSection.create(plan=plan, number=f"（{i}）", title=f"第{i}部分", sort_order=i)
-                    for i in range(1, 7)]
-        task_rows = []
-        for n in range(tasks):
-            kind, text = DEADLINES[n % len(DEADLINES)]
-            task_rows.append((plan.id, sections[n % 6].id, str(n + 1), f"第{n + 1}项任务的内容" * 4, text, kind,
-                              dt.date(2024, 6, 15) if kind in ("date", "date_then_standing") else None,
-                              10 if kind == "annual" else None, n))
-        Task.insert_many(task_rows, fields=[Task.plan, Task.section, Task.number, Task.content, Task.deadline_text,
-                                            Task.deadline_kind, Task.due_date, Task.due_month,
-                                            Task.sort_order]).execute()
-        task_ids = [t for (t,) in Task.select(Task.id).tuples()]
-        roles = ["lead", "responsible", "cooperating"]
-        Assignment.insert_many([(t, u, roles[(t + u) % 3]) for t in task_ids for u in unit_ids],
-                               fields=[Assignment.task, Assignment.unit, Assignment.role]).execute()
-        reports = []
-        for (aid,) in Assignment.select(Assignment.id).tuples():
-            for year in (2024, 2025, 2026):
-                if rng.random() < 0.6:
-                    reports.append((aid, f"{year}年", rng.choice(["推进中", "已完成", "本期已落实"]),
-                                    dt.date(year, rng.randint(1, 10), rng.randint(1, 28)), "进展说明", "基准", now()))
-        for start in range(0, len(reports), 5000):
-            Progress.insert_many(reports[start:start + 5000],
-                                 fields=[Progress.assignment, Progress.period, Progress.state, Progress.on_date,
-                                         Progress.text, Progress.entered_by, Progress.entered_at]).execute()
-    session.close()
+    try:
+        with db.atomic():
+            add_tasks(rng, tasks, add_units(units, "测试单位{:03d}"))
+    finally:
+        session.close()
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -5,12 +5,17 @@ import statistics
 import time
 
 
-def timed(fn, runs: int) -> float:
-    """Median wall time of `runs` calls after one warm-up call (caches, imports, lazy setup)."""
+def samples(fn, runs: int) -> list[float]:
+    """Wall times of `runs` calls after one warm-up call (caches, imports, lazy setup)."""
     fn()
-    samples = []
+    times = []
     for _ in range(runs):
         start = time.perf_counter()
         fn()
-        samples.append(time.perf_counter() - start)
-    return statistics.median(samples)
+        times.append(time.perf_counter() - start)
+    return times
+
+
+def timed(fn, runs: int) -> float:
+    """Median wall time of `runs` calls after one warm-up call (caches, imports, lazy setup)."""
+    return statistics.median(samples(fn, runs))

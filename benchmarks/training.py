@@ -22,110 +22,11 @@ import tempfile
 import time
 from pathlib import Path
 
+from benchmarks.scale_data import add_history, add_training
 from benchmarks.timing import timed
 
 LEDGER_BUDGET_S = 0.500
 UNIT_BUDGET_S = 0.050
-COURSES = ("习近平法治思想概论", "行政执法程序规范", "行政执法中的证据规则", "行政复议与行政应诉实务",
-           "优化营商环境与包容审慎监管", "行政执法与刑事司法衔接", "政府信息公开实务", "数字政府与“互联网+监管”")
-
-
-def add_history(rng: random.Random, moves: int = 400, departures: int = 200) -> None:
-    """登记 for every officer years ago; moves and departures in the last three years (the officer rows
-    say where they are now, the history where they were before)."""
-    from desktop_app.core.db import db
-
-    today = dt.date.today()
-    officers = db.execute_sql("SELECT id, unit_id FROM officer ORDER BY id").fetchall()
-    unit_ids = [u for (u,) in db.execute_sql("SELECT id FROM unit ORDER BY id")]
-    changes = [(oid, "登记", dt.date(2015, 1, 1) + dt.timedelta(days=rng.randrange(2500)), None, uid)
-               for oid, uid in officers]
-    picked = rng.sample(officers, moves + departures)
-    for oid, uid in picked[:moves]:
-        origin = rng.choice([u for u in unit_ids if u != uid])
-        changes.append((oid, "调动", today - dt.timedelta(days=rng.randrange(30, 3 * 365)), origin, uid))
-    leaving = []
-    for oid, uid in picked[moves:]:
-        kind = rng.choice(("调离", "退休", "辞职"))
-        changes.append((oid, kind, today - dt.timedelta(days=rng.randrange(30, 3 * 365)), uid, None))
-        leaving.append((kind, oid))
-    db.connection().executemany(
-        "INSERT INTO officer_change (officer_id, kind, on_date, from_unit_id, to_unit_id, reason, "
-        "doc_number, entered_by, entered_at) VALUES (?, ?, ?, ?, ?, '', '', '基准', datetime('now'))",
-        [(o, k, d.isoformat(), f, t) for o, k, d, f, t in changes])
-    db.connection().executemany("UPDATE officer SET status = ? WHERE id = ?", leaving)
-
-
-def add_training(rng: random.Random, attendance: int) -> tuple[int, int]:
-    """Three years of sessions (the current one up to today) and about `attendance` rows."""
-    from desktop_app.core.db import db
-
-    today = dt.date.today()
-    stamp = dt.datetime.now().strftime("%Y-%m-%d %H:%M:%S")
-    by_unit: dict[int, list[int]] = {}
-    for oid, uid in db.execute_sql("SELECT id, unit_id FROM officer ORDER BY id"):
-        by_unit.setdefault(uid, []).append(oid)
-    everyone = [oid for members in by_unit.values() for oid in members]
-    sessions: list[tuple] = []
-    rows: list[tuple] = []
-
-    def session(name, organiser, unit_id, form, category, start, days, hours, rotation=0, mental=0, key=None):
-        end = start + dt.timedelta(days=days - 1)
-        if end > today:
-            return None
-        sessions.append((len(sessions) + 1, name, organiser, unit_id, form, category, start.isoformat(),
-                         end.isoformat(), hours, rotation, mental, key, "", stamp))
-        return len(sessions)
-
-    def attend(sid, officers, share, hours):
-        for oid in officers:
-            if rng.random() < share:
-                rows.append((sid, oid, hours if rng.random() > 0.04 else hours / 2, "合格", ""))
-
-    # per session: own trainings reach most of a unit (about 330 officers), the rest are sized to match
-    share = min(1.0, attendance / 737_000)
-    for year in (today.year - 2, today.year - 1, today.year):
-        for n in range(4):
-            sid = session(f"{year}年度全员轮训（第{n + 1}期）", "司法局", None, "集中轮训", "公共法律知识",
-                          dt.date(year, 3 + n, 10), 3, 18.0, rotation=1)
-            if sid:
-                attend(sid, everyone[n::4], 0.9 * share, 18.0)
-        for n in range(4):
-            sid = session(f"{year}年专题培训{n + 1}", "司法局", None, "专题培训", "业务知识",
-                          dt.date(year, 2 + 3 * n, 15), 1, 6.0)
-            if sid:
-                attend(sid, everyone, 0.5 * share, 6.0)
-        for uid, members in by_unit.items():
-            for n in range(6):  # four one-day courses, two of two days
-                days = 2 if n % 3 == 2 else 1
-                sid = session(f"单位{uid}业务培训{year}-{n + 1}", "本单位", uid, "专题培训",
-                              rng.choice(("业务知识", "行政执法技能", "公共法律知识")),
-                              dt.date(year, 1 + 2 * n, rng.randint(1, 27)), days, 6.0 * days)
-                if sid:
-                    attend(sid, members, 0.9 * share, 6.0 * days)
-            sid = session(f"单位{uid}专题党课{year}", "本单位", uid, "专题培训", "政治理论",
-                          dt.date(year, 6, rng.randint(1, 28)), 1, 4.0)
-            if sid:
-                attend(sid, members, 0.9 * share, 4.0)
-            if rng.random() < 0.9:
-                sid = session(f"单位{uid}心理健康讲座{year}", "本单位", uid, "专题培训", "行政执法技能",
-                              dt.date(year, 9, rng.randint(1, 28)), 1, 3.0, mental=1)
-                if sid:
-                    attend(sid, members, 0.7 * share, 3.0)
-        for course in COURSES:
-            for month in (4, 8, 12):
-                day = dt.date(year, month, 20)
-                sid = session(course, "网络平台", None, "网络学习", "业务知识", day, 1, 2.0,
-                              key=f"platform:{course}:{day.isoformat()}")
-                if sid:
-                    attend(sid, everyone, 0.12 * share, 2.0)
-    db.connection().executemany(
-        "INSERT INTO training_session (id, name, organiser, organiser_unit_id, form, category, start_date, "
-        "end_date, default_hours, is_rotation, is_mental_health, source_key, note, created_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", sessions)
-    db.connection().executemany(
-        "INSERT INTO attendance (session_id, officer_id, hours, result, note) VALUES (?, ?, ?, ?, ?)", rows)
-    return len(sessions), len(rows)
 
 
 def build(db_path: Path, officers: int, attendance: int, seed: int = 6) -> tuple[int, int]:
