@@ -17,6 +17,7 @@ from pathlib import Path
 
 from desktop_app.core.db import db
 from desktop_app.core.errors import NotFound, ValidationError
+from desktop_app.core.gc_pause import paused_gc
 from desktop_app.core.jobs import JobControl
 from desktop_app.core.models import GeneratedReport, Plan, ReportDraft, Unit, now
 
@@ -202,7 +203,8 @@ def generate(request: ReportRequest, out: Path | str, control: JobControl | None
     control.progress(0.15, "正在统计数据并生成文档")
     if request.narrative:
         remember_narrative(request, request.narrative)
-    result = _module(request.kind).build(request, Path(out), setup, control)
+    with paused_gc():  # the document's XML and the rows behind it are all alive until saved
+        result = _module(request.kind).build(request, Path(out), setup, control)
     result.warnings[:0] = setup.warnings
     control.progress(0.95, "正在登记报表记录")
     GeneratedReport.create(kind=request.kind, title=result.title, path=str(result.path), year=request.year,
