@@ -285,9 +285,13 @@ def _main_window(app, session, errors: _ErrorCollector) -> str:
         if Job.busy():
             raise SmokeFailure(f"后台任务 {seconds:.0f} 秒内没有完成")
 
-    window = MainWindow(session, is_demo=True)
+    window = MainWindow(None, is_demo=True, db_path=session.path)  # as the GUI starts: the frame first,
     window.show()
+    app.processEvents()
+    window.attach(session)  # then the open database and the 工作台
     settle(30)
+    if window.current_page_key() != "dashboard" or "dashboard" not in window.pages:
+        raise SmokeFailure("主窗口显示后没有建立“工作台”")
     if not window.isVisible():
         raise SmokeFailure("主窗口没有显示")
     for key, label in PAGES:
