@@ -2,14 +2,13 @@
 
 In a new temporary folder (the clerk's data folder is never touched): start Qt the way the GUI does
 (Chinese Qt translations, font, style sheet, icon), create the demo county's database, export
-任务进展台账.xlsx and 执法人员清单.xlsx, apply the 年度清理's suggested decisions to that throw-away database
-and write 清理结果名单.docx, re-open every file with openpyxl / python-docx, draw one chart (PNG and the QtAgg
-canvas), then show the main window and
+任务进展台账.xlsx, 执法人员清单.xlsx and the 上报数据 workbook, apply the 年度清理's suggested decisions to that
+throw-away database and write 清理结果名单.docx, generate the 年度行政执法工作报告 through the 报表中心's catalog
+(the shipped 公文模板.docx, three charts; a template fallback counts as a failure), re-open every file with
+openpyxl / python-docx, draw one chart (PNG and the QtAgg canvas), then show the main window and
 visit every page (each page module is imported on first visit, so a module PyInstaller missed fails here),
 and close it (the exit backup runs too). Exit 0 with a one-line Chinese summary on stdout, or 1 with the
 reason on stderr (the temporary folder is then kept for inspection).
-
-There is no 报表中心 yet (issue 7): once it exists, one of its reports belongs here as well.
 
 Runs offscreen when there is no display (Linux CI); on Windows it briefly shows the real window, so
 the qwindows platform plugin is exercised too (QT_QPA_PLATFORM=offscreen forces offscreen anywhere).
@@ -36,7 +35,8 @@ log = logging.getLogger(__name__)
 
 TIMEOUT_S = 300  # a hang (a modal dialog nobody answers, a worker that never returns) fails instead
 REQUIRED_RESOURCES = [("resources", "style.qss"), ("resources", "icons", "app.png"),
-                      ("resources", "demo", "红寺堡区提升行政执法质量三年行动任务分工方案.txt")]
+                      ("resources", "demo", "红寺堡区提升行政执法质量三年行动任务分工方案.txt"),
+                      ("templates_docx", "公文模板.docx")]
 CLEANUP_DOC_NUMBER = "红司发〔2026〕1号"
 
 
@@ -148,7 +148,9 @@ def _documents(out: Path) -> list[Path]:
     """One export of each module and one Word document, each re-opened and checked."""
     from desktop_app.core.personnel.cleanup import apply_decisions, build_candidates, write_cleanup_docx
     from desktop_app.core.personnel.export import export_personnel_xlsx
+    from desktop_app.core.reports import catalog
     from desktop_app.core.task_export import export_tasks_xlsx
+    from desktop_app.core.upward_export import default_upward_filename, export_upward_xlsx
 
     today = dt.date.today()
     tasks = export_tasks_xlsx(out / "任务进展台账.xlsx", today=today)
@@ -159,10 +161,22 @@ def _documents(out: Path) -> list[Path]:
     # a throw-away database: the suggestions are applied for real, so the 清理前 backup runs as well
     result = apply_decisions([c.suggested for c in candidates], today, CLEANUP_DOC_NUMBER)
     cleanup = write_cleanup_docx(result, out / "清理结果名单.docx")
+    upward = export_upward_xlsx(out / default_upward_filename(today.year), today.year)
+    request = catalog.make_request("annual", today.year)
+    report = catalog.generate(catalog.replace(request, narrative=catalog.draft_narrative(request)),
+                              out / catalog.default_filename(request))
+    if report.warnings:  # e.g. the template missing from the bundle
+        raise SmokeFailure("年度报告：" + "；".join(report.warnings))
     _check_xlsx(tasks, min_rows=3)
     _check_xlsx(personnel, min_rows=3)
+    _check_xlsx(upward, min_rows=3)
     _check_docx(cleanup)
-    return [tasks, personnel, cleanup]
+    _check_docx(report.path)
+    from docx import Document
+
+    if len(Document(str(report.path)).inline_shapes) < 3:
+        raise SmokeFailure("年度报告中的图表没有生成")
+    return [tasks, personnel, upward, cleanup, report.path]
 
 
 def _chart(out: Path) -> list[Path]:
