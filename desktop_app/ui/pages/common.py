@@ -14,6 +14,26 @@ from PySide6.QtWidgets import (
 )
 
 
+class ReloadWhenShown:
+    """For a page (mixed in before QWidget): a data change reloads it now when it is shown, else when it is
+    next shown, so hidden pages cost nothing. The page defines `reload()`."""
+
+    _stale = False
+
+    def refresh(self) -> None:
+        """After any data change (data bus)."""
+        if self.isVisible():
+            self.reload()
+        else:
+            self._stale = True
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if self._stale:
+            self._stale = False
+            self.reload()
+
+
 def page_title(text: str, subtitle: str = "") -> QWidget:
     box = QWidget()
     layout = QVBoxLayout(box)

@@ -46,7 +46,7 @@ from desktop_app.core.units import active_units
 from desktop_app.ui.data_bus import DataBus
 from desktop_app.ui.dialogs.narrative_dialog import NarrativeDialog
 from desktop_app.ui.error_dialog import show_error
-from desktop_app.ui.pages.common import make_table, page_title, selected_row, sortable
+from desktop_app.ui.pages.common import ReloadWhenShown, make_table, page_title, selected_row, sortable
 from desktop_app.ui.table_models.report_history_model import HistoryRow, ReportHistoryModel
 
 log = logging.getLogger(__name__)
@@ -88,11 +88,10 @@ def working_year() -> int:
     return min(max(year, 2000), dt.date.today().year)
 
 
-class ReportsPage(QWidget):
+class ReportsPage(ReloadWhenShown, QWidget):
     def __init__(self, bus: DataBus, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.bus = bus
-        self._stale = False
         self._jobs: set = set()
         self.result: catalog.ReportResult | None = None
         layout = QVBoxLayout(self)
@@ -308,19 +307,6 @@ class ReportsPage(QWidget):
         self.stage_box.addItems(list(kind.stages))
         if chosen in kind.stages:
             self.stage_box.setCurrentText(chosen)
-
-    def refresh(self) -> None:
-        """After any data change (data bus): reload now if shown, else on the next show."""
-        if self.isVisible():
-            self.reload()
-        else:
-            self._stale = True
-
-    def showEvent(self, event) -> None:
-        super().showEvent(event)
-        if self._stale:
-            self._stale = False
-            self.reload()
 
     def reload(self) -> None:
         self._fill_units()

@@ -30,7 +30,7 @@ from desktop_app.core.training.queries import Ledger, session_years
 from desktop_app.ui.data_bus import DataBus
 from desktop_app.ui.dialogs.field_form import date_edit, pydate, qdate
 from desktop_app.ui.error_dialog import show_error
-from desktop_app.ui.pages.common import page_title, set_property
+from desktop_app.ui.pages.common import ReloadWhenShown, page_title, set_property
 from desktop_app.ui.pages.training_ledger_tabs import OfficersTab, UnitsTab
 from desktop_app.ui.pages.training_sessions_tab import SessionsTab
 from desktop_app.ui.training_loader import load_ledger_then
@@ -146,7 +146,7 @@ class PeriodPicker(QWidget):
         self.changed.emit()
 
 
-class TrainingPage(QWidget):
+class TrainingPage(ReloadWhenShown, QWidget):
     def __init__(self, bus: DataBus, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.bus = bus
@@ -154,7 +154,6 @@ class TrainingPage(QWidget):
         self._ledger_stale = True
         self._ledger_job = None
         self._again = False
-        self._stale = False
         self._reveal: tuple[int, dt.date] | None = None
         layout = QVBoxLayout(self)
         layout.addWidget(page_title("培训学时", "培训班次和参训人员，每人每年培训学时（政治理论学时单列、不计入）、"
@@ -191,19 +190,6 @@ class TrainingPage(QWidget):
         return bar
 
     # ---- loading
-    def refresh(self) -> None:
-        """After any data change (data bus): reload now if shown, else on the next show."""
-        if self.isVisible():
-            self.reload()
-        else:
-            self._stale = True
-
-    def showEvent(self, event) -> None:
-        super().showEvent(event)
-        if self._stale:
-            self._stale = False
-            self.reload()
-
     def reload(self) -> None:
         self.period.refill_years()
         self._period_changed()
