@@ -321,12 +321,10 @@ def op_units_page(ctx: Context) -> list[Result]:
 
 
 def op_dashboard(ctx: Context) -> list[Result]:
+    from desktop_app.core.dashboard_figures import personnel_figures, task_figures, training_figures
     from desktop_app.core.models import UnitGroup
-    from desktop_app.core.personnel.roster import load_roster
     from desktop_app.core.settings import all_settings
-    from desktop_app.core.task_board import summary
     from desktop_app.core.training.ledger import year_range
-    from desktop_app.core.training.queries import compute_ledger
     from desktop_app.core.units import count_units
 
     _session(ctx)
@@ -335,9 +333,9 @@ def op_dashboard(ctx: Context) -> list[Result]:
         settings = all_settings()
         count_units()
         UnitGroup.select().count()
-        summary()
-        load_roster(details=False)
-        compute_ledger(*year_range(int(settings["current_year"])))
+        task_figures()  # the dashboard's aggregates (core/dashboard_figures.py), not the pages' row lists
+        personnel_figures()
+        training_figures(*year_range(int(settings["current_year"])))
 
     out = [median_result(ctx, "page.dashboard.core", "工作台：全部卡片（单位、任务、名册、当年台账，核心）",
                          core, _page_budget(ctx))]

@@ -2,21 +2,30 @@
 from __future__ import annotations
 
 import html
+from typing import TYPE_CHECKING
 
 from desktop_app.core.personnel import alerts as al
-from desktop_app.core.personnel.certificates import VALID
-from desktop_app.core.personnel.roster import RosterRow, alert_counts, unit_alerts, unit_ratios
 from desktop_app.core.settings import get_setting
+
+if TYPE_CHECKING:
+    from desktop_app.core.dashboard_figures import PersonnelFigures
+    from desktop_app.core.personnel.roster import RosterRow
 
 RED, ORANGE = "#c0392b", "#b9770e"
 UNITS_SHOWN = 5
 
 
 def personnel_summary_html(rows: list[RosterRow]) -> str:
-    officers = [r for r in rows if r.status == "在职" and not r.auxiliary]
-    valid = sum(1 for r in officers if r.cert_state == VALID)
-    lines = [f"在职执法人员 <b>{len(officers)}</b> 人（不含辅助人员），持有效行政执法证 <b>{valid}</b> 人。"]
-    counts = alert_counts(rows)
+    """The card from loaded roster rows (load_roster's); the dashboard itself uses the figures."""
+    from desktop_app.core.dashboard_figures import personnel_figures_from_rows
+
+    return personnel_figures_html(personnel_figures_from_rows(rows))
+
+
+def personnel_figures_html(figures: PersonnelFigures) -> str:
+    """The card from core/dashboard_figures.personnel_figures (the same numbers without the rows)."""
+    lines = [f"在职执法人员 <b>{figures.officers}</b> 人（不含辅助人员），持有效行政执法证 <b>{figures.valid}</b> 人。"]
+    counts = figures.alert_counts
     warnings = [code for code in al.LABELS if counts.get(code)]
     if warnings:
         lines.append("需要处理的预警（点击查看名单）：")
@@ -24,8 +33,7 @@ def personnel_summary_html(rows: list[RosterRow]) -> str:
                   f"{al.LABELS[code]}</a> <b>{counts[code]}</b> 人" for code in warnings]
     else:
         lines.append("<span style='color:#1e8449'>✓ 没有人员和证件预警。</span>")
-    short = {a.unit_id for a in unit_alerts(rows)}
-    ratios = [r for r in unit_ratios(rows) if r.unit_id in short]
+    ratios = figures.short_units
     if ratios:
         minimum = get_setting("legal_review_ratio")
         lines.append(f"法制审核人员占比低于 {minimum:g}% 的单位 <b>{len(ratios)}</b> 个：")
