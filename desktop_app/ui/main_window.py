@@ -210,9 +210,7 @@ class MainWindow(QMainWindow):
             from desktop_app.ui.pages.settings_page import SettingsPage
 
             return SettingsPage(self.bus)
-        from desktop_app.ui.pages.pending_page import PendingPage
-
-        return PendingPage(key)
+        raise KeyError(key)
 
     def _build_menu(self) -> None:
         """The menu bar; a frame's menus get their entries in attach() (none can be opened before then)."""

@@ -21,7 +21,6 @@ from desktop_app.core.models import UNIT_KINDS, Plan, UnitGroup
 from desktop_app.core.settings import all_settings, get_setting
 from desktop_app.core.units import count_units
 from desktop_app.ui.pages.common import Card, page_title
-from desktop_app.ui.pages.pending_page import PENDING
 from desktop_app.ui.widgets.chart_view import ChartView
 
 log = logging.getLogger(__name__)
@@ -63,6 +62,13 @@ def certificate_chart(counts: dict[str, int], officers: int):
     return make
 
 
+CARD_TITLES = {"tasks": "任务清单", "personnel": "执法人员与证件", "training": "培训学时"}
+
+
+def no_data_yet() -> str:
+    return "<span style='color:#888'>尚未建立数据</span>"
+
+
 class DashboardPage(QWidget):
     navigate = Signal(str)  # page key
     open_demo_requested = Signal()
@@ -98,13 +104,13 @@ class DashboardPage(QWidget):
         # 任务清单 | 培训学时
         grid.addWidget(self.basics, 0, 0)
         grid.addWidget(self.units, 0, 1)
-        self.pending_cards = {}
+        cards = {}
         for key, (row, column, rows) in (("tasks", (1, 0, 1)), ("training", (1, 1, 1)), ("personnel", (0, 2, 2))):
-            title, state, _ = PENDING[key]
+            title = CARD_TITLES[key]
             card = Card(title)
-            card.body.setText(f"<span style='color:#888'>{state}</span>")
+            card.body.setText(no_data_yet())
             card.add_button(f"前往{title}").clicked.connect(lambda _=False, k=key: self.navigate.emit(k))
-            self.pending_cards[key] = card
+            cards[key] = card
             grid.addWidget(card, row, column, rows, 1)
         # and under them the charts, a row of three
         self.charts = {
@@ -118,13 +124,13 @@ class DashboardPage(QWidget):
             grid.addWidget(view, 2, column)
             grid.setColumnStretch(column, 1)
         grid.setRowStretch(2, 1)
-        self.tasks = self.pending_cards.pop("tasks")  # real figures once a task list is imported
-        self.personnel = self.pending_cards.pop("personnel")
+        self.tasks = cards["tasks"]  # real figures once a task list is imported
+        self.personnel = cards["personnel"]
         self.personnel.body.linkActivated.connect(self._personnel_link)
         self._personnel_stale = True  # computed when shown (_refresh_figures)
         self._personnel_job = None  # while they are computed: the Job, or NEXT_TURN
         self._figures_job = None
-        self.training = self.pending_cards.pop("training")  # this year's ledger once sessions exist
+        self.training = cards["training"]  # this year's ledger once sessions exist
         self.training.body.linkActivated.connect(self._training_link)
         self._training_stale = True  # computed when shown, like the personnel figures
         self._training_job = None
@@ -189,7 +195,7 @@ class DashboardPage(QWidget):
             if Officer.select().exists():
                 parts["personnel"] = personnel_figures
             else:
-                self.personnel.body.setText(f"<span style='color:#888'>{PENDING['personnel'][1]}</span>")
+                self.personnel.body.setText(no_data_yet())
                 self.charts["personnel"].show_empty()
         sessions = 0
         if self._training_stale:
@@ -201,7 +207,7 @@ class DashboardPage(QWidget):
             if sessions or TrainingSession.select().exists():
                 parts["training"] = lambda: training_figures(start, end)
             else:
-                self.training.body.setText(f"<span style='color:#888'>{PENDING['training'][1]}</span>")
+                self.training.body.setText(no_data_yet())
                 self.charts["training"].show_empty()
         if not parts:
             return
@@ -295,7 +301,7 @@ class DashboardPage(QWidget):
         from desktop_app.core.dashboard_figures import task_figures  # loaded after the window shows
 
         if not Plan.select().exists():
-            self.tasks.body.setText(f"<span style='color:#888'>{PENDING['tasks'][1]}</span>")
+            self.tasks.body.setText(no_data_yet())
             self.charts["tasks"].show_empty()
             return
         figures = task_figures()  # task_board.summary's numbers, per unit as charts.completion_by_unit counts
