@@ -12,9 +12,9 @@ report for that period.
 from __future__ import annotations
 
 import calendar
+import datetime as dt
 import functools
 import re
-import datetime as dt
 from dataclasses import dataclass
 
 DONE, OK, SOON, OVERDUE, UNREPORTED, OPEN = "已完成", "正常", "临期", "逾期", "本期未报告", "无固定时限"
@@ -58,6 +58,7 @@ def month_end(year: int, month: int) -> dt.date:
     return dt.date(year, month, calendar.monthrange(year, month)[1])
 
 
+@functools.lru_cache(maxsize=256)  # asked once per assignment with the same day: 12,000 times a refresh
 def period_of(day: dt.date, months: int) -> tuple[str, dt.date, dt.date]:
     """The reporting period containing `day`: its label and first and last days."""
     months = max(1, min(12, months))
@@ -80,8 +81,15 @@ def annual_due(rule: Rule, year: int) -> dt.date:
     return dt.date(year, month, rule.day) if rule.day else month_end(year, month)
 
 
+# The statuses are built through small caches: a refresh asks for the same few (due, today) thousands of
+# times, and formatting the dates in their details cost as much as deciding them. Status is frozen.
 def _dated(due: dt.date, reports: list[Report], today: dt.date, soon_days: int) -> Status:
-    if any(r.state == "已完成" for r in reports):
+    return _dated_status(due, any(r.state == "已完成" for r in reports), today, soon_days)
+
+
+@functools.lru_cache(maxsize=4096)
+def _dated_status(due: dt.date, done: bool, today: dt.date, soon_days: int) -> Status:
+    if done:
         return Status(DONE, due, "", f"时限 {due:%Y-%m-%d}，已完成")
     days = (due - today).days
     if days < 0:
@@ -92,30 +100,48 @@ def _dated(due: dt.date, reports: list[Report], today: dt.date, soon_days: int) 
 
 
 SCHEMES = {12: r"\d{4}年", 6: r"\d{4}年[上下]半年", 3: r"\d{4}年第\d季度"}
+OTHER_SCHEME = r"\d{4}年\d+—\d+月"
+
+
+@functools.lru_cache(maxsize=1024)
+def _in_scheme(period: str, months: int) -> bool:
+    """Whether `period` is a label of the `months` reporting scheme (a few labels, asked per report)."""
+    return re.fullmatch(SCHEMES.get(months, OTHER_SCHEME), period) is not None
 
 
 def _for_period(report: Report, label: str, first: dt.date, last: dt.date, months: int) -> bool:
     """A report filed for a period of the current scheme counts for that period only (a late report for
     last half-year, filed in January, does not also cover this one); a report without a period, or one
     from another scheme (the setting changed), counts by its date."""
-    scheme = SCHEMES.get(months, r"\d{4}年\d+—\d+月")
-    if report.period and re.fullmatch(scheme, report.period):
+    if report.period and _in_scheme(report.period, months):
         return report.period == label
     return first <= report.on_date <= last
 
 
+REPORTS_PERIOD = MEETS_PERIOD + ("推进中",)
+
+
 def _standing(reports: list[Report], today: dt.date, months: int) -> Status:
     label, first, last = period_of(today, months)
-    reported = any(r.state in MEETS_PERIOD + ("推进中",) and _for_period(r, label, first, last, months)
-                   for r in reports)
+    reported = any(r.state in REPORTS_PERIOD and _for_period(r, label, first, last, months) for r in reports)
+    return _standing_status(reported, label, last)
+
+
+@functools.lru_cache(maxsize=256)
+def _standing_status(reported: bool, label: str, last: dt.date) -> Status:
     if reported:
         return Status(OK, None, label, f"长期坚持，{label}已报告落实情况")
     return Status(UNREPORTED, None, label, f"长期坚持，{label}尚未报告落实情况（本期截至 {last:%Y-%m-%d}）")
 
 
+@functools.lru_cache(maxsize=256)
+def _year(year: int) -> tuple[str, dt.date, dt.date]:
+    return f"{year}年", dt.date(year, 1, 1), dt.date(year, 12, 31)
+
+
 def _met_in(reports: list[Report], year: int) -> bool:
-    first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
-    return any(r.state in MEETS_PERIOD and _for_period(r, f"{year}年", first, last, 12) for r in reports)
+    label, first, last = _year(year)
+    return any(r.state in MEETS_PERIOD and _for_period(r, label, first, last, 12) for r in reports)
 
 
 def _annual(rule: Rule, reports: list[Report], today: dt.date, soon_days: int) -> Status:
@@ -124,13 +150,21 @@ def _annual(rule: Rule, reports: list[Report], today: dt.date, soon_days: int) -
         due = annual_due(rule, year)
         if due < start:
             continue
-        if not _met_in(reports, year) and due < today:
-            return Status(OVERDUE, due, f"{year}年", f"{year}年应于 {due:%Y-%m-%d} 前完成，已逾期 {(today - due).days} 天")
+        if due < today and not _met_in(reports, year):
+            return _annual_status(OVERDUE, due, year, today, soon_days)
     # the coming obligation: this year's, or next year's when this year's fell before the plan existed
     year = today.year + (annual_due(rule, today.year) < start)
     due = annual_due(rule, year)
+    return _annual_status(DONE if _met_in(reports, year) else "", due, year, today, soon_days)
+
+
+@functools.lru_cache(maxsize=4096)
+def _annual_status(settled: str, due: dt.date, year: int, today: dt.date, soon_days: int) -> Status:
+    """`settled`: OVERDUE (an earlier year unmet), DONE (the coming one met) or "" (decided by the days left)."""
     label = f"{year}年"
-    if _met_in(reports, year):
+    if settled == OVERDUE:
+        return Status(OVERDUE, due, label, f"{label}应于 {due:%Y-%m-%d} 前完成，已逾期 {(today - due).days} 天")
+    if settled == DONE:
         return Status(DONE, due, label, f"{label}已完成（每年 {due.month} 月 {due.day} 日前）")
     days = (due - today).days
     if days <= soon_days:
@@ -142,7 +176,8 @@ def status(rule: Rule, reports: list[Report], today: dt.date, soon_days: int = 3
     if rule.kind == "date" and rule.due:
         return _dated(rule.due, reports, today, soon_days)
     if rule.kind == "date_then_standing" and rule.due:
-        first = _dated(rule.due, [r for r in reports if r.period == ""], today, soon_days)
+        done = any(r.state == "已完成" and r.period == "" for r in reports)  # the dated part: reports without a period
+        first = _dated_status(rule.due, done, today, soon_days)
         if first.label != DONE:  # the dated part still decides: red, yellow or green
             return first
         return _standing(reports, today, months)  # the completion report counts for its period too
@@ -151,5 +186,9 @@ def status(rule: Rule, reports: list[Report], today: dt.date, soon_days: int = 3
     if rule.kind == "annual" and rule.month:
         return _annual(rule, reports, today, soon_days)
     if any(r.state == "已完成" for r in reports):
-        return Status(DONE, None, "", "已完成")
-    return Status(OPEN, None, "", "无固定时限（适时）")
+        return UNDATED_DONE
+    return UNDATED_OPEN
+
+
+UNDATED_DONE = Status(DONE, None, "", "已完成")
+UNDATED_OPEN = Status(OPEN, None, "", "无固定时限（适时）")

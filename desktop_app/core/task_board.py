@@ -1,5 +1,5 @@
 """What the 任务清单 screens show: every task × unit with its computed status, rolled up per task, per
-unit and for the dashboard. One joined query for assignments and one for reports; statuses are
+unit and for the dashboard. One query each for the tasks, their assignments and the reports; statuses are
 computed in Python for the day asked (never stored)."""
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from desktop_app.core import obligations as ob
 from desktop_app.core.db import db
+from desktop_app.core.gc_pause import paused_gc
 from desktop_app.core.models import ROLES, Task
 from desktop_app.core.settings import get_setting
 
@@ -63,14 +64,18 @@ def _rule(kind, due, month, day, issued_on, start_year) -> ob.Rule:
 
 
 # Raw cursors, not model rows: converting ~10 fields per row through peewee cost 2/3 of the time at
-# prefecture scale (12,000 assignments, 20,000+ reports).
+# prefecture scale (12,000 assignments, 20,000+ reports). A task's columns are read once (200 rows), not once
+# per assignment (12,000 rows carrying the same content 60 times): its rule is parsed once too.
+TASKS_SQL = """
+    SELECT t.id, t.plan_id, t.sort_order, COALESCE(s.title, ''), t.number, t.content, t.deadline_text,
+           t.deadline_kind, t.due_date, t.due_month, t.due_day, p.issued_on, p.start_year
+    FROM task t JOIN plan p ON p.id = t.plan_id LEFT JOIN plan_section s ON s.id = t.section_id
+    {where}"""
 ASSIGNMENTS_SQL = """
-    SELECT a.id, t.id, t.plan_id, t.sort_order, COALESCE(s.title, ''), t.number, t.content, u.id, u.name, a.role,
-           t.deadline_text, t.deadline_kind, t.due_date, t.due_month, t.due_day, p.issued_on, p.start_year
-    FROM assignment a JOIN task t ON t.id = a.task_id JOIN plan p ON p.id = t.plan_id
-    LEFT JOIN plan_section s ON s.id = t.section_id JOIN unit u ON u.id = a.unit_id
+    SELECT a.id, a.task_id, u.id, u.name, a.role
+    FROM assignment a JOIN task t ON t.id = a.task_id JOIN unit u ON u.id = a.unit_id
     {where}
-    ORDER BY p.id, t.sort_order, CASE a.role WHEN 'lead' THEN 0 WHEN 'responsible' THEN 1 ELSE 2 END,
+    ORDER BY t.plan_id, t.sort_order, CASE a.role WHEN 'lead' THEN 0 WHEN 'responsible' THEN 1 ELSE 2 END,
              u.sort_order, u.id"""
 NONE: list[ob.Report] = []
 REPORTS_SQL = "SELECT assignment_id, period, state, on_date, text FROM progress ORDER BY on_date, id"
@@ -79,25 +84,49 @@ REPORTS_SQL = "SELECT assignment_id, period, state, on_date, text FROM progress 
 def load_assignments(plan_id: int | None = None, today: dt.date | None = None,
                      reports_until: dt.date | None = None) -> list[AssignmentRow]:
     """`reports_until`: ignore progress reports dated after that day (a report as of a past day)."""
-    today = today or dt.date.today()
+    with paused_gc():
+        return _load(plan_id, today or dt.date.today(), reports_until)
+
+
+def _load(plan_id: int | None, today: dt.date, reports_until: dt.date | None) -> list[AssignmentRow]:
     soon, months = get_setting("task_due_soon_days"), get_setting("standing_report_months")
-    reports: dict[int, list[ob.Report]] = defaultdict(list)
-    last: dict[int, tuple[dt.date, str]] = {}
+    reports: dict[int, list[ob.Report]] = {}
+    last: dict[int, tuple[dt.date, str, str]] = {}
+    report = ob.Report
     for assignment_id, period, state, on_date, text in db.execute_sql(REPORTS_SQL):
         day = _date(on_date)
         if reports_until is not None and day is not None and day > reports_until:
             continue
-        reports[assignment_id].append(ob.Report(period, state, day))
-        last[assignment_id] = (day, f"{state}：{text}" if text else state)
+        found = reports.get(assignment_id)
+        if found is None:
+            reports[assignment_id] = [report(period, state, day)]
+        else:
+            found.append(report(period, state, day))
+        last[assignment_id] = (day, state, text)  # in date order: the last one stays
     where, params = ("WHERE t.plan_id = ?", (plan_id,)) if plan_id is not None else ("", ())
+    tasks = {}
+    for tid, pid, order, section, number, content, dtext, kind, due, month, day, issued, start in db.execute_sql(
+            TASKS_SQL.format(where=where), params):
+        rule = _rule(kind, due, month, day, issued, start)
+        tasks[tid] = (pid, section, number, content, dtext, rule, order,
+                      ob.status(rule, NONE, today, soon, months))  # the status of an assignment without reports
     rows = []
-    for (aid, tid, pid, order, section, number, content, uid, uname, role, dtext, kind, due, month, day,
-         issued, start) in db.execute_sql(ASSIGNMENTS_SQL.format(where=where), params):
-        status = ob.status(_rule(kind, due, month, day, issued, start), reports.get(aid, NONE), today, soon,
-                           months)
-        when, note = last.get(aid, (None, ""))
-        rows.append(AssignmentRow(aid, tid, pid, section, number, content, uid, uname, ROLES[role], dtext,
-                                  status, note, when, order))
+    append = rows.append
+    status = ob.status
+    for aid, tid, uid, uname, role in db.execute_sql(ASSIGNMENTS_SQL.format(where=where), params):
+        task = tasks.get(tid)
+        if task is None:  # not in a plan (cannot happen with the foreign keys on)
+            continue
+        pid, section, number, content, dtext, rule, order, unreported = task
+        found = reports.get(aid)
+        if found is None:
+            append(AssignmentRow(aid, tid, pid, section, number, content, uid, uname, ROLES[role], dtext,
+                                 unreported, "", None, order))
+            continue
+        when, state, text = last[aid]
+        append(AssignmentRow(aid, tid, pid, section, number, content, uid, uname, ROLES[role], dtext,
+                             status(rule, found, today, soon, months), f"{state}：{text}" if text else state,
+                             when, order))
     return rows
 
 
@@ -185,5 +214,5 @@ def summary(today: dt.date | None = None) -> TaskSummary:
         if row.status.label in (ob.DONE, ob.OK):
             per_unit[row.unit_name][0] += 1
     completion = sorted(((u, met, total) for u, (met, total) in per_unit.items()), key=lambda x: x[1] / x[2])
-    count = lambda label: sum(1 for r in rows if r.status.label == label)  # noqa: E731
+    count = lambda label: sum(1 for r in rows if r.status.label == label)
     return TaskSummary(count(ob.OVERDUE), count(ob.SOON), count(ob.UNREPORTED), len(rows), completion)

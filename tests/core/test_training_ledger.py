@@ -106,6 +106,15 @@ def test_political_hours_are_kept_apart(county):
     assert hours[county.little.id].countable == 3 and hours[county.little.id].political == 24
 
 
+def test_the_countable_hours_set_by_the_query_are_the_propertys_own(county):
+    for start, end in (Y2025, (D(2025, 1, 1), D(2025, 6, 30)), (D(2024, 3, 1), D(2025, 2, 28))):
+        for entry in ledger.officer_hours(start, end).values():
+            again = ledger.OfficerHours(entry.officer_id, dict(entry.by_category))  # worked out on first read
+            assert repr(entry.countable) == repr(again.countable)
+    by_hand = ledger.OfficerHours(1, {"业务知识": 50.0, "政治理论": 20.0})
+    assert by_hand.countable == 50.0 and by_hand.political == 20.0
+
+
 def test_partial_attendance_counts_the_attendees_own_hours(county):
     hours = ledger.officer_hours(*Y2025)
     assert hours[county.partial.id].by_category["公共法律知识"] == 12  # left the three days early

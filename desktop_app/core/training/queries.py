@@ -7,6 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from desktop_app.core.db import db
+from desktop_app.core.gc_pause import paused_gc
 from desktop_app.core.training.ledger import (
     OfficerHours,
     UnitTraining,
@@ -190,16 +191,27 @@ class Ledger:
 
 def compute_ledger(start: dt.date, end: dt.date) -> Ledger:
     """Worker-safe (core calls only): every officer of the population with their hours, and each unit."""
+    with paused_gc():
+        return _ledger(start, end)
+
+
+def _ledger(start: dt.date, end: dt.date) -> Ledger:
     threshold = threshold_for(start, end)
     hours = officer_hours(start, end)
     members = population(end)
     rows = []
+    append, found = rows.append, hours.get
+    gaps: dict[float, float] = {}  # shortfall by hours: a few hundred values, each rounded once
     for member in members:
-        entry = hours.get(member.id)
-        who = (member.id, member.name, member.unit_id, member.unit_name)
+        entry = found(member.id)
         if entry is None:
-            rows.append(OfficerLedgerRow(*who, {}, 0.0, 0.0, 0, False, threshold))
+            append(OfficerLedgerRow(member.id, member.name, member.unit_id, member.unit_name, {}, 0.0, 0.0, 0,
+                                    False, threshold))
             continue
-        rows.append(OfficerLedgerRow(*who, entry.by_category, entry.countable, entry.political, entry.sessions,
-                                     entry.rotation, entry.shortfall(threshold)))
+        countable = entry.countable
+        gap = gaps.get(countable)
+        if gap is None:
+            gap = gaps[countable] = entry.shortfall(threshold)
+        append(OfficerLedgerRow(member.id, member.name, member.unit_id, member.unit_name, entry.by_category,
+                                countable, entry.political, entry.sessions, entry.rotation, gap))
     return Ledger(start, end, threshold, rows, unit_summaries(start, end, known=(members, hours)))

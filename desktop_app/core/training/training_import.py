@@ -36,10 +36,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-import gc
 import sqlite3
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -48,6 +45,7 @@ import peewee
 from desktop_app.core import audit
 from desktop_app.core.db import db
 from desktop_app.core.errors import AppError
+from desktop_app.core.gc_pause import paused_gc
 from desktop_app.core.import_sheet import open_sheet, source_key
 from desktop_app.core.jobs import JobControl
 from desktop_app.core.models import TrainingSession, now
@@ -84,21 +82,6 @@ from desktop_app.core.xlsx_stream import SheetData
 MAPPING_KIND = "training"
 CHUNK = 5000  # rows between progress reports / executemany batches
 BACKUP_REASON = "导入培训前"
-
-
-@contextmanager
-def _bulk() -> Iterator[None]:
-    """The cyclic garbage collector paused while a big sheet is read and checked: millions of small objects
-    and no cycles among them, which it would otherwise walk again and again (a third of the check time)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-# ============================================================================== finding the header
 
 
 def _open_sheet(path: Path, control: JobControl) -> tuple[SheetData, int, list[str]]:
@@ -242,7 +225,7 @@ def load_training_file(path: Path, session_id: int | None = None,
     path = Path(path)
     if session_id is not None:
         sessions.get_session(session_id)
-    with _bulk():
+    with paused_gc():
         sheet, header_row, headers = _open_sheet(path, control or JobControl())
     numbers = sorted(sheet.rows)
     width = max([len(headers)] + [len(sheet.rows[n]) for n in numbers])
@@ -314,7 +297,7 @@ def validate(preview: TrainingPreview, control: JobControl | None = None,
     checker = RowChecker(preview, today or dt.date.today())
     results = []
     total = max(len(preview.rows), 1)
-    with _bulk():
+    with paused_gc():
         for position, (number, values) in enumerate(preview.rows):
             if position % CHUNK == 0:
                 control.progress(0.9 * position / total, f"正在核对第 {number} 行…")

@@ -130,9 +130,11 @@ class ByTaskTab(QWidget):
         self.search.textChanged.connect(self.apply_filters)
         self.table.selectionModel().selectionChanged.connect(self.show_detail)
 
-    def set_data(self, rows: list[AssignmentRow], section_names: dict[tuple[int, str], str]) -> None:
+    def set_data(self, rows: list[AssignmentRow], section_names: dict[tuple[int, str], str],
+                 units: list | None = None) -> None:
         self.rows, self.section_names = rows, section_names
-        refill(self.unit_filter, [("全部单位", None), *((u.name, u.id) for u in active_units())])
+        units = active_units() if units is None else units
+        refill(self.unit_filter, [("全部单位", None), *((u.name, u.id) for u in units)])
         refill(self.group_filter, [("全部分组", None), *((g.name, g.id) for g in list_groups())])
         self.apply_filters()
 
@@ -202,10 +204,11 @@ class ByUnitTab(QWidget):
         self.rows: list[AssignmentRow] = []
         self.unit_combo.currentIndexChanged.connect(self.reload)
 
-    def refresh(self, rows: list[AssignmentRow]) -> None:
+    def refresh(self, rows: list[AssignmentRow], units: list | None = None) -> None:
         self.rows = rows  # the page's one load; switching units filters it in memory
         first = self.unit_combo.count() == 0
-        refill(self.unit_combo, [(u.name, u.id) for u in active_units()])
+        units = active_units() if units is None else units
+        refill(self.unit_combo, [(u.name, u.id) for u in units])
         if first and rows:  # start with the unit that is furthest behind
             behind = Counter(r.unit_id for r in rows if r.status.label == ob.OVERDUE) or Counter(r.unit_id for r in rows)
             self.unit_combo.setCurrentIndex(max(0, self.unit_combo.findData(behind.most_common(1)[0][0])))
@@ -272,8 +275,9 @@ class TasksPage(QWidget):
         many = len(plans) > 1 and self.plan_id() is None
         sections = {(s.plan_id, s.title): (f"{titles.get(s.plan_id, '')} · " if many else "")
                     + section_label(s.number, s.title) for s in PlanSection.select()}
-        self.task_tab.set_data(load_assignments(self.plan_id()), sections)
-        self.unit_tab.refresh(self.task_tab.rows)
+        units = active_units()  # both tabs' unit choices: read once
+        self.task_tab.set_data(load_assignments(self.plan_id()), sections, units)
+        self.unit_tab.refresh(self.task_tab.rows, units)
         self.update_buttons()
 
     def current_assignment(self) -> AssignmentRow | None:
