@@ -402,6 +402,29 @@ def test_large_roster_loads_off_the_gui_thread(qtbot, page, monkeypatch):
     assert [r.name for r in page.selected_rows()] == ["测试乙"]
 
 
+def test_worker_loads_share_one_roster_while_nothing_changes(qtbot, page, monkeypatch):
+    """The dashboard's figures and the page each load on a worker thread (own connection): the roster is
+    read once, keyed on the GUI thread's change stamp, not the worker connection's."""
+    from desktop_app.core.personnel import roster
+    from desktop_app.ui import roster_loader
+
+    monkeypatch.setattr(roster_loader, "BACKGROUND_FROM", 0)
+    loads = []
+    real = roster.load_roster
+    monkeypatch.setattr(roster, "load_roster", lambda *a, **k: loads.append(1) or real(*a, **k))
+    roster_loader.forget()
+    got = []
+    for then in (None, pm.prepare):
+        job = roster_loader.load_roster_then(page, got.append, quiet=True, then=then)
+        qtbot.waitUntil(lambda job=job: not job.busy(), timeout=20000)
+    assert len(loads) == 1
+    assert [r.id for r in got[0]] == [r.id for r in got[1].rows]
+    create_officer(OfficerInput(name="测试新", unit_id=Officer.get().unit_id, id_number=id_number("19900101", 77)))
+    roster_loader.load_roster_then(page, got.append, quiet=True)
+    qtbot.waitUntil(lambda: len(got) == 3, timeout=20000)
+    assert len(loads) == 2 and "测试新" in {r.name for r in got[2]}
+
+
 def test_empty_database_says_how_to_start(empty_window):
     empty_window.show_page("personnel")
     page = empty_window.page("personnel")

@@ -58,39 +58,63 @@ class OfficerFacts:
 
 def officer_alerts(officer: OfficerFacts, cards: list[CardStatus], today: dt.date,
                    expiry_days: int) -> list[Alert]:
+    return card_alerts(officer.id, officer.unit_id, officer.status, officer.on_enforcement_post, officer.auxiliary,
+                       cards, today, expiry_days)
+
+
+NO_CERT_TEXT = "在执法岗位但没有有效的行政执法证，不得独立从事执法（持证上岗）"
+
+
+def no_cert_alert(officer_id: int, unit_id: int) -> Alert:
+    return Alert(NO_CERT, NO_CERT_TEXT, officer_id, unit_id)
+
+
+def card_alerts(officer_id: int, unit_id: int, status: str, on_enforcement_post: bool, auxiliary: bool,
+                cards: list[CardStatus], today: dt.date, expiry_days: int) -> list[Alert]:
+    """officer_alerts without building OfficerFacts: the roster calls it for thousands of officers."""
     found: list[Alert] = []
-    base = {"officer_id": officer.id, "unit_id": officer.unit_id}
-    in_service = officer.status == "在职"
+    in_service = status == "在职"
     for card in cards:
-        label = f"证件 {card.number}" if card.number else "申领中的证件"
-        if card.state in (VALID, SUSPENDED) and card.valid_until is not None and in_service:
-            left = (card.valid_until - today).days
-            if left <= expiry_days:
-                found.append(Alert(EXPIRING, f"{label} 将于 {card.valid_until:%Y-%m-%d} 到期（还有 {left} 天）",
-                                   cert_id=card.id, days_left=left, **base))
-        if card.state == EXPIRED:
-            found.append(Alert(EXPIRED_CARD, f"{label} 已于 {card.valid_until:%Y-%m-%d} 到期，应换证或注销",
-                               cert_id=card.id, **base))
-        if card.state == SUSPENDED and card.until is not None and card.until < today:
-            found.append(Alert(SUSPEND_OVERDUE, f"{label} 暂扣至 {card.until:%Y-%m-%d}，期满未恢复、收回或注销",
-                               cert_id=card.id, **base))
-    live = [c for c in cards if c.state in (VALID, SUSPENDED, APPLIED, EXPIRED)]
+        state = card.state
+        if state == VALID or state == SUSPENDED:
+            if in_service and card.valid_until_iso is not None:
+                until = card.valid_until
+                left = (until - today).days
+                if left <= expiry_days:
+                    found.append(Alert(EXPIRING, f"{_label(card)} 将于 {until:%Y-%m-%d} 到期（还有 {left} 天）",
+                                       officer_id, unit_id, card.id, left))
+            if state == SUSPENDED and card.until_iso is not None and card.until < today:
+                found.append(Alert(SUSPEND_OVERDUE,
+                                   f"{_label(card)} 暂扣至 {card.until:%Y-%m-%d}，期满未恢复、收回或注销",
+                                   officer_id, unit_id, card.id))
+        elif state == EXPIRED:
+            found.append(Alert(EXPIRED_CARD, f"{_label(card)} 已于 {card.valid_until:%Y-%m-%d} 到期，应换证或注销",
+                               officer_id, unit_id, card.id))
+    live = [c for c in cards if c.state in LIVE]
     if not in_service and live:
-        found.append(Alert(LEFT_CERT, f"已{officer.status}，证件 {live[0].number or '（申领中）'} 尚未注销",
-                           cert_id=live[0].id, **base))
-    if in_service and officer.auxiliary and [c for c in live if c.state != EXPIRED]:
+        found.append(Alert(LEFT_CERT, f"已{status}，证件 {live[0].number or '（申领中）'} 尚未注销",
+                           officer_id, unit_id, live[0].id))
+    if in_service and auxiliary and any(c.state != EXPIRED for c in live):
         card = live[0]
         found.append(Alert(AUX_CERT, f"执法辅助人员不得持有执法证件（{card.number or '申领中'}）",
-                           cert_id=card.id, **base))
-    if in_service and officer.on_enforcement_post and not officer.auxiliary and not any(
+                           officer_id, unit_id, card.id))
+    if in_service and on_enforcement_post and not auxiliary and not any(
             c.state == VALID and c.kind == "law" for c in cards):
-        found.append(Alert(NO_CERT, "在执法岗位但没有有效的行政执法证，不得独立从事执法（持证上岗）", **base))
-    for kind in ("law", "supervision"):
-        valid = [c for c in cards if c.kind == kind and c.state == VALID]
-        if len(valid) > 1:
-            found.append(Alert(TWO_VALID, "同时有两个有效证件：" + "、".join(c.number for c in valid),
-                               cert_id=valid[1].id, **base))
+        found.append(Alert(NO_CERT, NO_CERT_TEXT, officer_id, unit_id))
+    if len(cards) > 1:
+        for kind in ("law", "supervision"):
+            valid = [c for c in cards if c.kind == kind and c.state == VALID]
+            if len(valid) > 1:
+                found.append(Alert(TWO_VALID, "同时有两个有效证件：" + "、".join(c.number for c in valid),
+                                   officer_id, unit_id, valid[1].id))
     return found
+
+
+LIVE = frozenset((VALID, SUSPENDED, APPLIED, EXPIRED))
+
+
+def _label(card: CardStatus) -> str:
+    return f"证件 {card.number}" if card.number else "申领中的证件"
 
 
 def training_alert(officer_id: int, unit_id: int, year: int, shortfall: float, threshold: float) -> Alert:

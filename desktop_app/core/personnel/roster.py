@@ -4,12 +4,11 @@ cards' status on the chosen date, one aggregate of last year's training hours, w
 from __future__ import annotations
 
 import datetime as dt
-import gc
 from collections import Counter
-from contextlib import contextmanager
 from dataclasses import dataclass
 
 from desktop_app.core.db import db
+from desktop_app.core.gc_pause import building_rows
 from desktop_app.core.personnel import alerts as al
 from desktop_app.core.personnel import dictionaries
 from desktop_app.core.personnel.cert_status import CardStatus, by_officer, card_statuses, iso_day, main_card
@@ -82,7 +81,8 @@ EXPIRING_STATE = "即将到期"
 NO_CARDS: list[CardStatus] = []
 NO_ALERTS: list[al.Alert] = []  # shared: callers must not append to a row's alerts
 
-LIST_COLUMNS = ("o.id, o.name, o.unit_id, u.name, o.gender, o.id_number, o.category, o.law_field, o.status, "
+# the unit's name comes from a dict of the few units (not decoded again for each of 20,000 officers)
+LIST_COLUMNS = ("o.id, o.name, o.unit_id, o.gender, o.id_number, o.category, o.law_field, o.status, "
                 "o.on_enforcement_post, o.is_legal_reviewer")
 DETAIL_COLUMNS = ", o.birth_date, o.post, o.region, o.phone, o.is_public_lawyer, o.political_status, o.education, " \
                  "o.ethnicity"
@@ -94,29 +94,20 @@ def expiry_days() -> int:
     return max(days)
 
 
-@contextmanager
-def _no_gc():
-    """Tens of thousands of rows and tuples trigger collections that free nothing (~80 ms at 20,000
-    officers); pause the collector while building them."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def load_roster(today: dt.date | None = None, include_left: bool = True, details: bool = True,
                 officer_ids: list[int] | None = None) -> list[RosterRow]:
     """Officers with their cards' status on `today` and their warnings. The list asks for
     `details=False` (birth date, post, phone … stay empty: the detail pane reads one officer), which
     halves what SQLite hands to Python at 20,000 officers; exports ask for everything."""
-    with _no_gc():
+    with building_rows():
         return _load(today or dt.date.today(), include_left, details, officer_ids)
 
 
 def _load(today: dt.date, include_left: bool, details: bool, officer_ids: list[int] | None) -> list[RosterRow]:
+    # last year's training hours: one aggregate for everyone, then a lookup per officer
+    from desktop_app.core.training import ledger  # not at the top: the ledger imports as_of_service from here
+
+    trained_year = today.year - 1
     cards = by_officer(card_statuses(today, officer_ids))
     auxiliary = dictionaries.auxiliary_categories()
     window = expiry_days()
@@ -127,41 +118,71 @@ def _load(today: dt.date, include_left: bool, details: bool, officer_ids: list[i
         sql += f" WHERE o.id IN ({','.join('?' * len(officer_ids))})"
         params = list(officer_ids)
     past = as_of_service(today) if today < dt.date.today() else {}
-    # last year's training hours: one aggregate for everyone, then a lookup per officer
-    from desktop_app.core.training import ledger  # not at the top: the ledger imports as_of_service from here
-
-    trained_year = today.year - 1
+    records = db.execute_sql(sql + ORDER, params).fetchall()
+    unit_names = dict(db.execute_sql("SELECT id, name FROM unit").fetchall())
     short_of_hours = ledger.under_trained(trained_year, officer_ids)
     threshold = ledger.threshold_for(*ledger.year_range(trained_year)) if short_of_hours else 0.0
+    training_alert = _training_alerts(trained_year, threshold)
+    card_alerts = al.card_alerts
+    cards_of = cards.get
+    row = RosterRow
     rows: list[RosterRow] = []
-    for record in db.execute_sql(sql + ORDER, params):
-        oid, name, unit_id, unit_name, gender, id_number, category, law_field, status, on_post, reviewer = \
-            record[:11]
-        if oid in past:
-            unit_id, unit_name, status = past[oid]
-        if not include_left and status != "在职":
-            continue
-        own = cards.get(oid, NO_CARDS)
-        is_aux = category in auxiliary
-        if (status == "在职" and on_post and not is_aux and own and own[0].state == VALID and own[0].kind == "law"
-                and own[0].valid_until_iso is not None and own[0].valid_until_iso > quiet_after
-                and (len(own) == 1 or all(c.state in CLOSED for c in own[1:]))):
-            found = NO_ALERTS  # the common case: one valid card far from expiry — nothing to check
-        else:
-            facts = al.OfficerFacts(oid, name, unit_id, status, bool(on_post), is_aux, bool(reviewer))
-            found = al.officer_alerts(facts, own, today, window)
-        if oid in short_of_hours and status == "在职" and not is_aux:
-            found = [*found, al.training_alert(oid, unit_id, trained_year, short_of_hours[oid], threshold)]
+    append = rows.append
+    no_details = NO_DETAILS
+    for record in records:
         if details:
-            birth, post, region, phone, lawyer, political, education, ethnicity = record[11:]
+            (oid, name, unit_id, gender, id_number, category, law_field, status, on_post, reviewer,
+             birth, post, region, phone, lawyer, political, education, ethnicity) = record
+            birth = iso_day(birth)
         else:
-            birth, post, region, phone, lawyer, political, education, ethnicity = NO_DETAILS
-        numbers = own[0].number if len(own) == 1 else " ".join(c.number for c in own)
-        rows.append(RosterRow(
-            oid, name, unit_id, unit_name, gender, iso_day(birth), id_number, category,
-            law_field, post, region, phone, status, bool(on_post), bool(reviewer), bool(lawyer), is_aux,
-            political, education, ethnicity, own, found, f"{name} {id_number} {numbers}"))
+            oid, name, unit_id, gender, id_number, category, law_field, status, on_post, reviewer = record
+            birth, post, region, phone, lawyer, political, education, ethnicity = no_details
+        if past and oid in past:
+            unit_id, unit_name, status = past[oid]
+        else:
+            unit_name = unit_names[unit_id]
+        in_service = status == "在职"
+        if not in_service and not include_left:
+            continue
+        own = cards_of(oid, NO_CARDS)
+        is_aux = category in auxiliary
+        if own:
+            first = own[0]
+            if len(own) == 1:
+                numbers = first.number
+                quiet = (in_service and on_post and not is_aux and first.state == VALID and first.kind == "law"
+                         and first.valid_until_iso is not None and first.valid_until_iso > quiet_after)
+            else:
+                numbers = " ".join([c.number for c in own])
+                quiet = (in_service and on_post and not is_aux and first.state == VALID and first.kind == "law"
+                         and first.valid_until_iso is not None and first.valid_until_iso > quiet_after
+                         and all(c.state in CLOSED for c in own[1:]))
+            # the common case: one valid card far from expiry — nothing to check
+            found = NO_ALERTS if quiet else card_alerts(oid, unit_id, status, bool(on_post), is_aux, own, today,
+                                                        window)
+        else:
+            numbers = ""
+            found = [al.no_cert_alert(oid, unit_id)] if in_service and on_post and not is_aux else NO_ALERTS
+        if in_service and not is_aux and oid in short_of_hours:
+            found = [*found, training_alert(oid, unit_id, short_of_hours[oid])]
+        append(row(oid, name, unit_id, unit_name, gender, birth, id_number, category, law_field, post, region,
+                   phone, status, bool(on_post), bool(reviewer), bool(lawyer), is_aux, political, education,
+                   ethnicity, own, found, f"{name} {id_number} {numbers}"))
     return rows
+
+
+def _training_alerts(year: int, threshold: float):
+    """al.training_alert with its text worked out once per shortfall (a few dozen distinct values serve
+    thousands of officers)."""
+    texts: dict[float, str] = {}
+
+    def alert(officer_id: int, unit_id: int, shortfall: float) -> al.Alert:
+        text = texts.get(shortfall)
+        if text is None:
+            text = texts[shortfall] = al.training_alert(officer_id, unit_id, year, shortfall, threshold).message
+        return al.Alert(al.UNDER_TRAINED, text, officer_id, unit_id)
+
+    return alert
 
 
 NO_DETAILS = (None, "", "", "", 0, "", "", "")
@@ -218,9 +239,11 @@ class RosterCache:
         self._key: tuple | None = None
         self._rows: list[RosterRow] = []
 
-    def rows(self, today: dt.date | None = None) -> list[RosterRow]:
+    def rows(self, today: dt.date | None = None, stamp: tuple | None = None) -> list[RosterRow]:
+        """`stamp`: (day, *change_stamp()) taken by the caller on its own thread before asking — a worker
+        thread's fresh connection has a stamp of its own that would never match the last load's."""
         today = today or dt.date.today()
-        key = (today, *change_stamp())
+        key = stamp if stamp is not None else (today, *change_stamp())
         if key != self._key:
             self._rows = load_roster(today, details=False)
             self._key = key
@@ -282,8 +305,16 @@ def unit_alerts(rows: list[RosterRow]) -> list[al.Alert]:
 
 def alert_counts(rows: list[RosterRow]) -> dict[str, int]:
     """Officers per warning, for the dashboard and the filter's counts."""
-    counts: Counter = Counter()
+    counts: dict[str, int] = {}
+    get = counts.get
     for row in rows:
-        for code in {a.code for a in row.alerts}:
-            counts[code] += 1
-    return dict(counts)
+        found = row.alerts
+        if not found:  # most officers
+            continue
+        if len(found) == 1:
+            code = found[0].code
+            counts[code] = get(code, 0) + 1
+        else:
+            for code in {a.code for a in found}:
+                counts[code] = get(code, 0) + 1
+    return counts

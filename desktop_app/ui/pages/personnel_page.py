@@ -66,6 +66,7 @@ class PersonnelPage(PersonnelActions, QWidget):
         super().__init__(parent)
         self.bus = bus
         self.all_rows: list[RosterRow] = []
+        self._facts: Prepared | None = None  # the last load's, while all_rows are its rows
         self._job = None
         self._again = False
         self._stale = False
@@ -163,17 +164,21 @@ class PersonnelPage(PersonnelActions, QWidget):
         return splitter
 
     def _fill_filters(self) -> None:
+        facts = self._facts if self._facts is not None and self._facts.rows is self.all_rows else None
         units = [(u.name, u.id) for u in active_units()]
         known = {uid for _, uid in units}
-        units += sorted({(r.unit_name, r.unit_id) for r in self.all_rows if r.unit_id not in known})
+        shown_units = facts.units if facts else {(r.unit_name, r.unit_id) for r in self.all_rows}
+        units += sorted(unit for unit in shown_units if unit[1] not in known)
         refill(self.unit_filter, [("全部单位", None), *units])
         categories = dictionaries.values(dictionaries.CATEGORY)
-        categories += sorted({r.category for r in self.all_rows if r.category and r.category not in categories})
+        used = facts.categories if facts else {r.category for r in self.all_rows if r.category}
+        categories += sorted(c for c in used if c not in categories)
         refill(self.category_filter, [("全部类别", ""), *((c, c) for c in categories)])
         refill(self.status_filter, [("全部状态", ""), (None, None), *((s, s) for s in OFFICER_STATES), (None, None),
                                     *((f"证件{s}" if s != certs.NONE else s, s) for s in CERT_STATES)])
-        counts = alert_counts(self.all_rows)
-        warned = sum(1 for r in self.all_rows if r.alerts)
+        # worked out where the roster was loaded (a worker thread for a large one)
+        counts = facts.alert_counts if facts else alert_counts(self.all_rows)
+        warned = facts.warned if facts else sum(1 for r in self.all_rows if r.alerts)
         refill(self.alert_filter, [("全部（不限预警）", ""), (f"有预警的人员（{warned}）", "any"),
                                    *((f"{al.LABELS[c]}（{counts.get(c, 0)}）", c) for c in OFFICER_ALERTS)])
 
@@ -213,7 +218,8 @@ class PersonnelPage(PersonnelActions, QWidget):
     def _loaded(self, prepared: Prepared) -> None:
         keep = (self.selected_ids(), self.current_id())
         self.all_rows = prepared.rows
-        self.model.load(prepared)
+        self._facts = prepared
+        self.model.load(prepared, show=False)  # apply_filters below shows them: one reset of the view
         self._fill_filters()
         self.stack.setCurrentIndex(1 if self.all_rows else 0)
         self.export_button.setEnabled(bool(self.all_rows))

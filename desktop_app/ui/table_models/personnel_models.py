@@ -8,17 +8,17 @@ Python key sort on the shown list followed by layoutChanged, never a proxy model
 from __future__ import annotations
 
 import datetime as dt
-import gc
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QCollator, QLocale, QModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
+from desktop_app.core.gc_pause import building_rows
 from desktop_app.core.personnel import certificates as cert
 from desktop_app.core.personnel.alerts import EXPIRED_CARD, EXPIRING
-from desktop_app.core.personnel.roster import RosterRow
+from desktop_app.core.personnel.roster import RosterRow, alert_counts
 from desktop_app.ui.table_models.row_model import Index
 
 # What a clerk scans for comes first, so it stays in view beside the detail pane on a 1366-pixel screen.
@@ -118,21 +118,24 @@ SORT_KEYS = {
 
 @dataclass
 class Prepared:
-    """Rows with their cells prepared; built off the GUI thread for a large roster (pure Python)."""
+    """Rows with their cells prepared, and what the filter bar lists about them (units, categories, officers
+    per warning); built off the GUI thread for a large roster (pure Python)."""
 
     rows: list[RosterRow]
     entries: dict[int, Entry]
+    units: set[tuple[str, int]] = field(default_factory=set)  # (name, id) of every unit with officers
+    categories: set[str] = field(default_factory=set)
+    alert_counts: dict[str, int] = field(default_factory=dict)  # officers per warning code
+    warned: int = 0  # officers with any warning
 
 
 def prepare(rows: Sequence[RosterRow]) -> Prepared:
     """One light entry per officer (cells are worked out when first needed); safe on a worker thread."""
-    enabled = gc.isenabled()
-    gc.disable()  # thousands of new objects trigger collections that free nothing
-    try:
-        return Prepared(list(rows), {row.id: Entry(row, n) for n, row in enumerate(rows)})
-    finally:
-        if enabled:
-            gc.enable()
+    with building_rows():  # thousands of new long-lived objects: no collections while they are built
+        rows = list(rows)
+        return Prepared(rows, {row.id: Entry(row, n) for n, row in enumerate(rows)},
+                        {(r.unit_name, r.unit_id) for r in rows}, {r.category for r in rows if r.category},
+                        alert_counts(rows), sum(1 for r in rows if r.alerts))
 
 
 class PersonnelTableModel(QAbstractTableModel):
@@ -146,16 +149,20 @@ class PersonnelTableModel(QAbstractTableModel):
         self._collator = name_collator()
 
     # ---- content
-    def load(self, rows: Sequence[RosterRow] | Prepared) -> None:
-        """Take the roster (prepared already, or prepared here) and show all of it."""
+    def load(self, rows: Sequence[RosterRow] | Prepared, show: bool = True) -> None:
+        """Take the roster (prepared already, or prepared here) and show all of it; `show=False`: the caller
+        shows a filtered part next (`show`), so the view is reset once, not twice."""
         prepared = rows if isinstance(rows, Prepared) else prepare(rows)
         self._entries = prepared.entries
-        self.show(prepared.rows)
+        if show:
+            self.show(prepared.rows)
 
     def show(self, rows: Sequence[RosterRow]) -> None:
         """Show these rows (a subset of the loaded ones), keeping the current sort."""
         self.beginResetModel()
-        self._shown = [self._entries[row.id] for row in rows if row.id in self._entries]
+        get = self._entries.get
+        shown = [get(row.id) for row in rows]
+        self._shown = [entry for entry in shown if entry is not None] if None in shown else shown
         if self._sort is not None:
             self._sort_list(*self._sort)
         self.endResetModel()
