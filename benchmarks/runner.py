@@ -204,16 +204,25 @@ def _gui(ctx: Context):
 
 
 def _wait(condition: Callable[[], bool], timeout_s: float = 120.0) -> None:
-    """Run the event loop (idle-waiting like the real one) until `condition()` holds."""
-    from PySide6.QtCore import QEventLoop
+    """Run the event loop, idle-waiting like the real one, until `condition()` holds.
+
+    `processEvents(WaitForMoreEvents, ms)` does not wait (with a time limit Qt drops the flag): the GUI
+    thread would spin in Python and take the GIL from the worker it waits for, doubling a worker's time.
+    A 50 ms timer wakes the truly waiting loop for the deadline check instead."""
+    from PySide6.QtCore import QEventLoop, QTimer
     from PySide6.QtWidgets import QApplication
 
     deadline = time.monotonic() + timeout_s
-    QApplication.processEvents()
-    while not condition():
-        if time.monotonic() > deadline:
-            raise TimeoutError("页面载入超时")
-        QApplication.processEvents(QEventLoop.WaitForMoreEvents, 50)
+    tick = QTimer()
+    tick.start(50)
+    try:
+        QApplication.processEvents()
+        while not condition():
+            if time.monotonic() > deadline:
+                raise TimeoutError("页面载入超时")
+            QApplication.processEvents(QEventLoop.WaitForMoreEvents)
+    finally:
+        tick.stop()
 
 
 def _page_budget(ctx: Context) -> float:
