@@ -28,12 +28,13 @@ def collect_values(year: int, unmasked: bool = False) -> dict[str, list[list]]:
     """Every row of every sheet (title, header, data, notes) as the export writes it, per sheet name."""
     from desktop_app.core.personnel import export as pe
     from desktop_app.core.personnel.roster import load_roster
+    from desktop_app.core.reports.catalog import statistics_day
     from desktop_app.core.task_board import load_assignments
     from desktop_app.core.task_export import HEADERS as TASK_HEADERS
     from desktop_app.core.task_export import task_values
     from desktop_app.core.training import export as te
     from desktop_app.core.training import ledger
-    from desktop_app.core.upward_export import NOTE_HEADERS, SHEETS, statistics_day
+    from desktop_app.core.upward_export import NOTE_HEADERS, SHEETS
 
     day = statistics_day(year)
     roster = load_roster(day)

@@ -123,7 +123,7 @@ def gather(year: int, as_of: dt.date, plan_id: int | None = None) -> AnnualFacts
     from desktop_app.core.personnel.roster import load_roster
 
     start = dt.date(year, 1, 1)
-    roster = load_roster(as_of)
+    roster = load_roster(as_of, details=False)  # the report reads no birth dates, posts or phones
     serving = [r for r in roster if r.status == "在职"]
     # a past day shows each officer under the unit they served in then, but the roster is still sorted by
     # their unit now: back into unit order (stable, so each unit keeps its order of names)
