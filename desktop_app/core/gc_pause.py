@@ -30,13 +30,11 @@ def paused_gc() -> Iterator[None]:
 
 @contextmanager
 def building_rows() -> Iterator[None]:
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            if gc.get_freeze_count() == 0:  # if something else froze objects, leave them (and ours young)
+    outermost = gc.isenabled()
+    with paused_gc():
+        try:
+            yield
+        finally:
+            if outermost and gc.get_freeze_count() == 0:  # if something else froze objects, leave them be
                 gc.freeze()  # every tracked object → the permanent generation (a list splice, O(1)) …
                 gc.unfreeze()  # … → the oldest generation: collected by full collections from now on
-            gc.enable()

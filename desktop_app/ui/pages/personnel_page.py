@@ -27,7 +27,7 @@ from desktop_app.core.personnel import dictionaries
 from desktop_app.core.personnel.roster import RosterFilter, RosterRow, alert_counts, filter_rows
 from desktop_app.core.units import active_units
 from desktop_app.ui.data_bus import DataBus
-from desktop_app.ui.pages.common import EmptyState, make_table, page_title, sortable
+from desktop_app.ui.pages.common import EmptyState, ReloadWhenShown, make_table, page_title, sortable
 from desktop_app.ui.pages.personnel_actions import PersonnelActions
 from desktop_app.ui.pages.personnel_detail import OfficerDetail
 from desktop_app.ui.roster_loader import load_roster_then
@@ -61,7 +61,7 @@ def refill(box: QComboBox, items: list[tuple[str, object]]) -> None:
     box.blockSignals(False)
 
 
-class PersonnelPage(PersonnelActions, QWidget):
+class PersonnelPage(PersonnelActions, ReloadWhenShown, QWidget):
     def __init__(self, bus: DataBus, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.bus = bus
@@ -69,7 +69,6 @@ class PersonnelPage(PersonnelActions, QWidget):
         self._facts: Prepared | None = None  # the last load's, while all_rows are its rows
         self._job = None
         self._again = False
-        self._stale = False
         self._select_after_load: int | None = None
         layout = QVBoxLayout(self)
         layout.addWidget(page_title("执法人员与证件", "花名册、每张证件的申领、发证、年审、暂扣、注销等变动，"
@@ -183,19 +182,6 @@ class PersonnelPage(PersonnelActions, QWidget):
                                    *((f"{al.LABELS[c]}（{counts.get(c, 0)}）", c) for c in OFFICER_ALERTS)])
 
     # ---- loading
-    def refresh(self) -> None:
-        """After any data change (data bus): reload now if shown, else on the next show."""
-        if self.isVisible():
-            self.reload()
-        else:
-            self._stale = True
-
-    def showEvent(self, event) -> None:
-        super().showEvent(event)
-        if self._stale:
-            self._stale = False
-            self.reload()
-
     def reload(self) -> None:
         if self._job is not None:  # one load at a time; the latest change is loaded right after
             self._again = True

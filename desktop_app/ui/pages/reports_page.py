@@ -374,11 +374,7 @@ class ReportsPage(ReloadWhenShown, QWidget):
         if folder is None:
             QMessageBox.warning(self, "无法生成报表", "请先选择输出文件夹。")
             return
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            QMessageBox.warning(self, "无法生成报表",
-                                f"无法创建输出文件夹“{folder}”：{exc.strerror or exc}。请选择其他文件夹。")
+        if not self._folder_ready(folder, "无法生成报表"):
             return
         if kind.sections:
             try:
@@ -394,6 +390,14 @@ class ReportsPage(ReloadWhenShown, QWidget):
         remember_folder(folder)
         self._run(f"正在生成{kind.label}…", lambda control: catalog.generate(request, target, control),
                   self._generated, "无法生成报表")
+
+    def _folder_ready(self, folder: Path, title: str) -> bool:
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            QMessageBox.warning(self, title, f"无法创建输出文件夹“{folder}”：{exc.strerror or exc}。请选择其他文件夹。")
+            return False
+        return True
 
     def export_upward(self) -> None:
         """上报数据_<单位>_<年度>.xlsx into the output folder, listed in the history like the reports."""
@@ -411,11 +415,7 @@ class ReportsPage(ReloadWhenShown, QWidget):
                 self, "导出完整号码", "上报数据将含完整的身份证号码和联系电话，文件须妥善保管、不得公开。继续导出吗？"
         ) != QMessageBox.Yes:
             return
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            QMessageBox.warning(self, "无法导出上报数据",
-                                f"无法创建输出文件夹“{folder}”：{exc.strerror or exc}。请选择其他文件夹。")
+        if not self._folder_ready(folder, "无法导出上报数据"):
             return
         target = office_apps.unique_path(folder / upward_export.default_upward_filename(year))
         remember_folder(folder)
