@@ -98,10 +98,8 @@ class ListModel(QAbstractTableModel):
                 return n
         return -1
 
-    # ---- what subclasses say
-    def value(self, row, column: int) -> Any:
-        raise NotImplementedError
-
+    # ---- what subclasses say: `value(row, column)`, a cell's raw value (shown, and the sort key), which
+    # every model defines; the rest have defaults
     def text(self, row, column: int) -> str:
         value = self.value(row, column)
         if isinstance(value, float):
