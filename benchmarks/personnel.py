@@ -24,7 +24,7 @@ from pathlib import Path
 
 from benchmarks import scale_data
 from benchmarks.scale_data import make_id, person_name
-from benchmarks.timing import timed
+from benchmarks.timing import report, timed
 
 LIST_BUDGET_S = 0.100
 LOAD_BUDGET_S = 0.300  # issue 9: a page's model load at prefecture scale
@@ -109,15 +109,7 @@ def main(argv: list[str] | None = None) -> int:
             results += _import_timing(Path(tmp), path)
         finally:
             session.close()
-    failed = False
-    print()
-    for name, seconds, budget in results:
-        if budget is None:
-            print(f"  {name:<28} {seconds * 1000:8.1f} ms   （组成部分，无单独预算）")
-            continue
-        ok = seconds <= budget
-        failed |= not ok
-        print(f"  {name:<28} {seconds * 1000:8.1f} ms   预算 {budget * 1000:.0f} ms   {'PASS' if ok else 'FAIL'}")
+    failed = report(results)
     return 1 if failed and args.gate else 0
 
 

@@ -23,7 +23,7 @@ import time
 from pathlib import Path
 
 from benchmarks.scale_data import add_history, add_training
-from benchmarks.timing import timed
+from benchmarks.timing import report, timed
 
 LEDGER_BUDGET_S = 0.500
 UNIT_BUDGET_S = 0.050
@@ -89,16 +89,7 @@ def main(argv: list[str] | None = None) -> int:
                             timed(lambda: roster.load_roster(details=False), args.runs), None))
         finally:
             session.close()
-    failed = False
-    print()
-    for name, seconds, budget in results:
-        if budget is None:
-            print(f"  {name:<28} {seconds * 1000:8.1f} ms   （报告，无单独预算）")
-            continue
-        ok = seconds <= budget
-        failed |= not ok
-        verdict = "PASS" if ok else "FAIL"
-        print(f"  {name:<28} {seconds * 1000:8.1f} ms   预算 {budget * 1000:.0f} ms   {verdict}")
+    failed = report(results, "（报告，无单独预算）")
     return 1 if failed and args.gate else 0
 
 
