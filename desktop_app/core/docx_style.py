@@ -58,12 +58,17 @@ def installed_fonts(families: Iterable[str]) -> DocFonts:
 
 
 def set_run_font(run: Any, name: str, size_pt: float, latin: str = "", bold: bool = False) -> None:
+    """A run's font in every slot (w:eastAsia included): `font.name` alone sets only the Latin ones."""
+    _set_font(run.font, run._element.get_or_add_rPr(), name, size_pt, latin, bold)
+
+
+def _set_font(font: Any, rpr: Any, name: str, size_pt: float, latin: str, bold: bool) -> None:
     from docx.oxml.ns import qn
     from docx.shared import Pt
 
-    run.font.size = Pt(size_pt)
-    run.font.bold = bold
-    fonts = run._element.get_or_add_rPr().get_or_add_rFonts()
+    font.size = Pt(size_pt)
+    font.bold = bold
+    fonts = rpr.get_or_add_rFonts()
     for slot in ("w:ascii", "w:hAnsi", "w:cs"):
         fonts.set(qn(slot), latin or name)
     fonts.set(qn("w:eastAsia"), name)
@@ -127,17 +132,7 @@ def apply_page(doc: Any, fonts: DocFonts) -> None:
 
 def set_style_font(style: Any, name: str, size_pt: float, latin: str = "") -> None:
     """A style's font in every slot (w:eastAsia included), not bold."""
-    from docx.oxml.ns import qn
-    from docx.shared import Pt
-
-    style.font.size = Pt(size_pt)
-    style.font.bold = False
-    rfonts = style.element.get_or_add_rPr().get_or_add_rFonts()
-    for slot in ("w:ascii", "w:hAnsi", "w:cs"):
-        rfonts.set(qn(slot), latin or name)
-    rfonts.set(qn("w:eastAsia"), name)
-    for theme in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
-        rfonts.attrib.pop(qn(theme), None)
+    _set_font(style.font, style.element.get_or_add_rPr(), name, size_pt, latin, False)
 
 
 def stamp_properties(doc: Any) -> None:
