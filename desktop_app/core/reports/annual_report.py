@@ -282,11 +282,8 @@ def _write_tasks(doc, facts: AnnualFacts) -> None:
     units = len({r.unit_id for r in rows})
     text = (f"截至{format_cn_date(facts.as_of)}，{plan}中的{tasks}项任务分解为{len(rows)}项单位分工，涉及{units}个单位；"
             f"已完成{c[ob.DONE]}项，按时限正常推进{c[ob.OK]}项，合计占{pct(facts.met, len(rows))}")
-    extra = [f"逾期未完成{c[ob.OVERDUE]}项" if c[ob.OVERDUE] else "",
-             f"{c[ob.SOON]}项即将到期" if c[ob.SOON] else "",
-             f"{c[ob.UNREPORTED]}项长期任务本期未报告落实情况" if c[ob.UNREPORTED] else ""]
-    extra = [e for e in extra if e]
-    doc.paragraph(text + ("；" + "，".join(extra) if extra else "；没有逾期未完成的任务") + "。")
+    overdue_units = len({r.unit_id for r in facts.overdue})
+    doc.paragraph("；".join([text, *wording.status_clauses(c, len(rows), overdue_units)]) + "。")
     if facts.overdue:
         slow = Counter(r.unit_name for r in facts.overdue).most_common(5)
         doc.paragraph("逾期任务较多的单位：" + "、".join(f"{name}（{n}项）" for name, n in slow) + "。")

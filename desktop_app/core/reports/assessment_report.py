@@ -173,17 +173,7 @@ def _counts_sentence(facts: Facts) -> str:
         head += f"（另有{facts.unassigned_tasks}项任务文件未明确承办单位，未纳入统计）"
     parts = [head + f"。其中已完成{count[ob.DONE]}项，正常推进{count[ob.OK]}项，合计{overall.met}项，"
                     f"完成率{percent(overall.met, overall.total)}"]
-    if count[ob.OVERDUE]:
-        parts.append(f"逾期未完成{count[ob.OVERDUE]}项，占{percent(count[ob.OVERDUE], overall.total)}，"
-                     f"涉及{len(facts.overdue_by_unit)}个单位")
-    else:
-        parts.append("没有逾期未完成的分工")
-    if count[ob.SOON]:
-        parts.append(f"即将到期（{get_setting('task_due_soon_days')}天内）{count[ob.SOON]}项")
-    if count[ob.UNREPORTED]:
-        parts.append(f"长期坚持的任务本期未报告落实情况{count[ob.UNREPORTED]}项")
-    if count[ob.OPEN]:
-        parts.append(f"无固定时限{count[ob.OPEN]}项")
+    parts += wording.status_clauses(count, overall.total, len(facts.overdue_by_unit))
     return "；".join(parts) + "。"
 
 

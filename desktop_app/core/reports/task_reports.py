@@ -145,17 +145,7 @@ def notice(plan_id: int | None, today: dt.date, out: Path | str, fonts=None, doc
     facts = [(f"截至{format_cn_date(today)}，{_plan_words(plan)}中的{len(tasks)}项任务共分解为{len(rows)}项单位分工，"
               f"涉及{len(units)}个单位。其中已完成{count[ob.DONE]}项，按时限正常推进{count[ob.OK]}项，"
               f"合计{met}项，占{wording.percent(met, len(rows))}")]
-    if overdue:
-        facts.append(f"逾期未完成{len(overdue)}项，占{wording.percent(len(overdue), len(rows))}，"
-                     f"涉及{len({r.unit_id for r in overdue})}个单位")
-    else:
-        facts.append("没有逾期未完成的任务")
-    if count[ob.SOON]:
-        facts.append(f"{count[ob.SOON]}项将在{get_setting('task_due_soon_days')}天内到期")
-    if count[ob.UNREPORTED]:
-        facts.append(f"{count[ob.UNREPORTED]}项长期任务本期尚未报告落实情况")
-    if count[ob.OPEN]:
-        facts.append(f"{count[ob.OPEN]}项无固定时限")
+    facts += wording.status_clauses(count, len(rows), len({r.unit_id for r in overdue}))
     doc.paragraph("；".join(facts) + "。")
 
     slow = slow_units(rows, limit)

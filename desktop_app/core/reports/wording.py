@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import Any
 
 from desktop_app.core.settings import get_setting
@@ -74,3 +75,21 @@ def task_label(row: Any) -> str:
 def overdue_days(row: Any, day: dt.date) -> int:
     """Days past the due date of a task_board.AssignmentRow on `day` (0 without a due date)."""
     return (day - row.status.due).days if row.status.due else 0
+
+
+def status_clauses(count: Mapping[str, int], total: int, overdue_units: int) -> list[str]:
+    """What an overview says after 已完成 / 正常推进 of `total` task shares (分工), from counts by
+    obligations status label: the overdue ones (or that there are none), due soon, standing tasks not
+    reported this period, without a fixed deadline — each only when there are any."""
+    from desktop_app.core import obligations as ob
+
+    overdue = count.get(ob.OVERDUE, 0)
+    clauses = [f"逾期未完成{overdue}项，占{percent(overdue, total)}，涉及{overdue_units}个单位" if overdue
+               else "没有逾期未完成的分工"]
+    if count.get(ob.SOON, 0):
+        clauses.append(f"{count[ob.SOON]}项将在{get_setting('task_due_soon_days')}天内到期")
+    if count.get(ob.UNREPORTED, 0):
+        clauses.append(f"{count[ob.UNREPORTED]}项长期坚持的任务本期未报告落实情况")
+    if count.get(ob.OPEN, 0):
+        clauses.append(f"{count[ob.OPEN]}项无固定时限")
+    return clauses
