@@ -137,7 +137,8 @@ def test_second_report_of_the_same_name_gets_a_number(qtbot, page, answered, tmp
 def test_narrative_dialog_opens_with_drafts_and_restores_them(qtbot, page, answered):
     page.select_kind("training")
     answered.result = QDialog.Rejected
-    qtbot.mouseClick(page.generate_button, Qt.LeftButton)
+    qtbot.mouseClick(page.generate_button, Qt.LeftButton)  # the drafts are written on a worker first
+    wait_idle(qtbot, page)
     assert not page.is_busy(), "取消 generates nothing"
     dialog = answered.dialogs[0]
     qtbot.addWidget(dialog)

@@ -376,20 +376,23 @@ class ReportsPage(ReloadWhenShown, QWidget):
             return
         if not self._folder_ready(folder, "无法生成报表"):
             return
-        if kind.sections:
-            try:
-                texts = catalog.narrative_for(request)
-            except AppError as exc:
-                QMessageBox.warning(self, "无法生成报表", exc.message)
-                return
-            dialog = NarrativeDialog(self, request, texts)
-            if dialog.exec() != QDialog.Accepted:
-                return
-            request = replace(request, narrative=dialog.texts())
+        if not kind.sections:
+            self._build(request, folder)
+            return
+        # the drafts gather the report's figures (about a second at prefecture scale): off the UI thread
+        self._run("正在按数据起草文字…", lambda _control: catalog.narrative_for(request),
+                  lambda texts: self._ask_narrative(request, folder, texts), "无法生成报表")
+
+    def _ask_narrative(self, request: catalog.ReportRequest, folder: Path, texts: dict[str, str]) -> None:
+        dialog = NarrativeDialog(self, request, texts)
+        if dialog.exec() == QDialog.Accepted:
+            self._build(replace(request, narrative=dialog.texts()), folder)
+
+    def _build(self, request: catalog.ReportRequest, folder: Path) -> None:
         target = office_apps.unique_path(folder / catalog.default_filename(request))
         remember_folder(folder)
-        self._run(f"正在生成{kind.label}…", lambda control: catalog.generate(request, target, control),
-                  self._generated, "无法生成报表")
+        self._run(f"正在生成{catalog.KINDS[request.kind].label}…",
+                  lambda control: catalog.generate(request, target, control), self._generated, "无法生成报表")
 
     def _folder_ready(self, folder: Path, title: str) -> bool:
         try:
