@@ -156,11 +156,12 @@ def draft_narrative(request: ReportRequest) -> dict[str, str]:
     return {section.key: drafts.get(section.key, "") for section in sections}
 
 
-def narrative_for(request: ReportRequest) -> dict[str, str]:
-    """What the dialog opens with: the clerk's remembered text where there is one, else the draft."""
-    drafted = draft_narrative(request)
-    drafted.update(remembered_narrative(request))
-    return drafted
+def narrative_for(request: ReportRequest, drafts: dict[str, str] | None = None) -> dict[str, str]:
+    """What the dialog opens with: the clerk's remembered text where there is one, else the draft
+    (`drafts`: draft_narrative's answer when the caller already has it)."""
+    texts = dict(draft_narrative(request) if drafts is None else drafts)
+    texts.update(remembered_narrative(request))
+    return texts
 
 
 def remember_narrative(request: ReportRequest, texts: dict[str, str]) -> None:

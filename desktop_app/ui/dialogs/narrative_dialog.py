@@ -24,11 +24,12 @@ from desktop_app.ui.error_dialog import show_error
 
 
 class NarrativeDialog(QDialog):
-    def __init__(self, parent: QWidget | None, request: catalog.ReportRequest, texts: dict[str, str]) -> None:
+    def __init__(self, parent: QWidget | None, request: catalog.ReportRequest, texts: dict[str, str],
+                 drafts: dict[str, str] | None = None) -> None:
         super().__init__(parent)
         self.request = request
         self.kind = catalog.KINDS[request.kind]
-        self._drafts: dict[str, str] | None = None
+        self._drafts = drafts  # None: worked out when 恢复草稿 is first clicked
         self.setWindowTitle(f"{self.kind.label}：正文内容")
         layout = QVBoxLayout(self)
         intro = QLabel(f"下面的文字写入{request.year}年度《{self.kind.label}》正文。统计数字由软件在生成时从数据库读取，"

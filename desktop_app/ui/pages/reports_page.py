@@ -380,11 +380,11 @@ class ReportsPage(ReloadWhenShown, QWidget):
             self._build(request, folder)
             return
         # the drafts gather the report's figures (about a second at prefecture scale): off the UI thread
-        self._run("正在按数据起草文字…", lambda _control: catalog.narrative_for(request),
-                  lambda texts: self._ask_narrative(request, folder, texts), "无法生成报表")
+        self._run("正在按数据起草文字…", lambda _control: catalog.draft_narrative(request),
+                  lambda drafts: self._ask_narrative(request, folder, drafts), "无法生成报表")
 
-    def _ask_narrative(self, request: catalog.ReportRequest, folder: Path, texts: dict[str, str]) -> None:
-        dialog = NarrativeDialog(self, request, texts)
+    def _ask_narrative(self, request: catalog.ReportRequest, folder: Path, drafts: dict[str, str]) -> None:
+        dialog = NarrativeDialog(self, request, catalog.narrative_for(request, drafts), drafts)
         if dialog.exec() == QDialog.Accepted:
             self._build(replace(request, narrative=dialog.texts()), folder)
 
