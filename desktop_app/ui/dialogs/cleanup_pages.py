@@ -25,7 +25,8 @@ from desktop_app.core.personnel import certificates as certs
 from desktop_app.core.personnel import cleanup as cl
 from desktop_app.core.settings import get_setting
 from desktop_app.ui.dialogs.field_form import date_edit, pydate
-from desktop_app.ui.dialogs.step_frame import hint_label
+from desktop_app.ui.dialogs.step_frame import error_label as frame_error_label
+from desktop_app.ui.dialogs.step_frame import heading, hint_label
 from desktop_app.ui.pages.common import make_table
 from desktop_app.ui.table_models import cleanup_models as cm
 
@@ -63,19 +64,9 @@ def plan_summary(lines: list[cm.DecisionLine]) -> str:
     return text
 
 
-def heading(text: str) -> QLabel:
-    label = QLabel(text)
-    label.setStyleSheet("font-size: 13pt; font-weight: bold; color: #1f3a5f;")
-    return label
-
-
 def error_label() -> QLabel:
-    label = QLabel()
-    label.setObjectName("errorLabel")
-    label.setWordWrap(True)
-    label.setTextInteractionFlags(Qt.TextSelectableByMouse)
-    label.hide()
-    return label
+    """The red line of a cleanup page or dialog, hidden until there is something to say."""
+    return frame_error_label(hidden=True)
 
 
 def banner(label: QLabel, text: str, ok: bool = False) -> None:

@@ -32,7 +32,7 @@ from desktop_app.ui.dialogs.cleanup_pages import (
     ScopePage,
     banner,
 )
-from desktop_app.ui.dialogs.step_frame import step_frame
+from desktop_app.ui.dialogs.step_frame import wizard_frame
 from desktop_app.ui.error_dialog import show_error
 from desktop_app.ui.pages.common import set_property
 from desktop_app.ui.table_models import cleanup_models as cm
@@ -72,14 +72,9 @@ class CleanupWizard(ScopePage, DecisionsPage, ConfirmPage, DonePage, QDialog):
         self._busy = False
         self.step = SCOPE
 
-        self.steps_label, self.stack, self.status_label, buttons = step_frame(
-            self, [self._scope_page(), self._decide_page(), self._confirm_page(), self._done_page()],
-            ["‹ 上一步", "下一步 ›", "完成", "取消"])
-        self.back_button, self.next_button, self.finish_button, self.cancel_button = buttons
-        self.back_button.clicked.connect(self.go_back)
-        self.next_button.clicked.connect(self.go_next)
-        self.finish_button.clicked.connect(self.accept)
-        self.cancel_button.clicked.connect(self.reject)
+        self.finish_button = wizard_frame(
+            self, [self._scope_page(), self._decide_page(), self._confirm_page(), self._done_page()], "完成",
+            self.go_back, self.go_next, self.accept)
 
         self.setMinimumSize(980, 600)
         screen = (parent.screen() if parent is not None else None) or QGuiApplication.primaryScreen()

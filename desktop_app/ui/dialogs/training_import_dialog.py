@@ -21,23 +21,17 @@ import dataclasses
 import datetime as dt
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QCheckBox,
     QComboBox,
-    QDialog,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QMessageBox,
     QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
-from desktop_app.core.errors import AppError
 from desktop_app.core.training.training_columns import FIELDS
 from desktop_app.core.training.training_import import (
     ALREADY,
@@ -53,40 +47,28 @@ from desktop_app.core.training.training_import import (
     validate,
     write_training_errors,
 )
-from desktop_app.ui.dialogs.roster_import_dialog import (
-    ERROR_COLOR,
-    FieldCombo,
-    _error_label,
-    _heading,
-    _same_file,
-    error_workbook_name,
-)
-from desktop_app.ui.dialogs.step_frame import hint_label, step_frame
+from desktop_app.ui.dialogs.import_steps import ERROR_COLOR, MAP, READ, SKIP_COLUMN, SheetImportDialog
+from desktop_app.ui.dialogs.step_frame import error_label, heading, hint_label
 from desktop_app.ui.error_dialog import show_error
-from desktop_app.ui.pages.common import make_table, selected_row
+from desktop_app.ui.pages.common import make_table
 from desktop_app.ui.table_models.training_import_models import (
     SKIP,
     ChoiceDelegate,
-    MappingModel,
     PreviewLine,
     PreviewModel,
     SessionModel,
     SettleLine,
     SettleModel,
-    mapping_lines,
     preview_lines,
     session_lines,
     settle_lines,
 )
-from desktop_app.ui.worker import Job, run_job
 
-READ, MAP, SETTLE, PREVIEW = range(4)
+SETTLE, PREVIEW = 2, 3
 STEPS = ("① 读取文件", "② 列对应", "③ 核对姓名", "④ 预览并导入")
-SKIP_COLUMN = "不导入"
+__all__ = ["MAP", "PREVIEW", "READ", "SETTLE", "TrainingImportDialog", "run_training_import"]
 NO_SESSION = 0  # session combo data: the sessions the sheet's own columns describe
 PERSISTENT_EDITORS = 300  # up to this many names to confirm, every combo is shown at once
-NOTE_STYLE = ("background: #eaf4ea; border: 1px solid #b7d8b7; border-radius: 4px; padding: 6px 10px;"
-              " color: #1e5631;")
 KIND_TEXT = {PLATFORM: "学习平台导出：每行一人一门课程，按课程名称和完成日期建立培训（已建立的不再重复）。",
              "签到表": "签到表：一次（或表中“培训名称”“日期”列所写的几次）培训的参训名单。"}
 
@@ -112,100 +94,36 @@ def _checked(preview: TrainingPreview) -> tuple[list[SettleLine], list[PreviewLi
     return settle_lines(preview, _cert_numbers(ids)), preview_lines(preview)
 
 
-class TrainingImportDialog(QDialog):
-    """GUI thread only. While a job runs, the preview belongs to the worker: every control but 取消 is
-    disabled, and 取消 (or Esc, or closing the window) cancels the job instead of the dialog."""
+class TrainingImportDialog(SheetImportDialog):
+    STEPS = STEPS
+    PREVIEW = PREVIEW
+    FIELDS = FIELDS
+    READ_HINT = "读取文件中第一个带表头（姓名、身份证号、单位、学时、课程名称等列名）的工作表。"
+    LOAD_TITLE = "正在读取培训记录…"
+    COMMIT_TITLE = "正在导入培训记录…"
+    DONE_TITLE = "培训记录导入完成"
+    MAPPING_WIDTHS = ((0, 48), (1, 260), (3, 200))
+
+    preview: TrainingPreview | None
+    summary: TrainingImportSummary | None
 
     def __init__(self, parent: QWidget | None, path: Path, session_id: int | None = None) -> None:
-        super().__init__(parent)
-        self.path = Path(path)
+        super().__init__(parent, path, "导入培训记录")
         self.session_id = session_id
-        self.setWindowTitle(f"导入培训记录 — {self.path.name}")
-        self.preview: TrainingPreview | None = None
-        self.summary: TrainingImportSummary | None = None
-        self.combos: list[QComboBox] = []
-        self.lines: list[PreviewLine] = []
-        self.error_count = 0
         self.has_settle_step = False
         self._checked_with: tuple | None = None  # (mapping, session) of the last check
-        self._job: Job | None = None
-        self._started = False
-        self._cancel_requested = False
-        self.step = READ
+        self._build([self._read_page(), self._map_page(), self._settle_page(), self._preview_page()],
+                    self.go_back, self.go_next)
 
-        self.steps_label, self.stack, self.status_label, buttons = step_frame(
-            self, [self._read_page(), self._map_page(), self._settle_page(), self._preview_page()],
-            ["‹ 上一步", "下一步 ›", "导入", "取消"])
-        self.back_button, self.next_button, self.import_button, self.cancel_button = buttons
-        self.back_button.clicked.connect(self.go_back)
-        self.next_button.clicked.connect(self.go_next)
-        self.import_button.clicked.connect(self.commit)
-        self.cancel_button.clicked.connect(self.reject)
-
-        self.setMinimumSize(900, 560)
-        self.resize(1100, 700)
-        self._show_step(READ)
-
-    @property
-    def busy(self) -> bool:
-        return self._job is not None
-
-    # ---- step 1: 读取
-    def _read_page(self) -> QWidget:
-        page = QWidget()
-        layout = QVBoxLayout(page)
-        layout.addStretch(1)
-        label = _heading(f"正在读取“{self.path.name}”…")
-        label.setAlignment(Qt.AlignCenter)
-        layout.addWidget(label)
-        hint = hint_label("读取文件中第一个带表头（姓名、身份证号、单位、学时、课程名称等列名）的工作表。")
-        hint.setAlignment(Qt.AlignCenter)
-        layout.addWidget(hint)
-        layout.addStretch(2)
-        return page
-
-    def showEvent(self, event) -> None:  # Qt override
-        super().showEvent(event)
-        if not self._started:
-            self._started = True
-            QTimer.singleShot(0, self, self._load)
-
-    def _load(self) -> None:
+    def _reader(self):
         path, session_id = self.path, self.session_id
-        self._run("正在读取培训记录…", lambda control: load_training_file(path, session_id, control), self._loaded,
-                  on_error=self._load_failed, on_cancel=super().reject)
-
-    def _loaded(self, preview: TrainingPreview) -> None:
-        if self._cancel_requested:
-            super().reject()
-            return
-        self.preview = preview
-        self._fill_mapping(preview)
-        self._show_step(MAP)
-
-    def _load_failed(self, exc: BaseException) -> None:
-        show_error(self, exc)
-        super().reject()
+        return lambda control: load_training_file(path, session_id, control)
 
     # ---- step 2: 列对应
     def _map_page(self) -> QWidget:
-        page = QWidget()
-        layout = QVBoxLayout(page)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(_heading("列对应"))
-        self.source_label = QLabel()
-        self.source_label.setWordWrap(True)
-        layout.addWidget(self.source_label)
-        self.remembered_label = QLabel()
-        self.remembered_label.setWordWrap(True)
-        self.remembered_label.setStyleSheet(NOTE_STYLE)
-        layout.addWidget(self.remembered_label)
-        layout.addWidget(hint_label(f"为文件的每一列选择导入为哪一项，不需要的列选“{SKIP_COLUMN}”。必须有“姓名”（或“身份证号”）"
-                                    "列；有“课程名称”列的按学习平台导出导入，还须有“身份证号”“学时”“完成日期”列。"))
-        self.mapping_model = MappingModel(self)
-        self.mapping_table = make_table(self.mapping_model)
-        self.mapping_table.setSelectionMode(QAbstractItemView.NoSelection)
-        layout.addWidget(self.mapping_table, 1)
+        page, layout = self._map_page_start(
+            f"为文件的每一列选择导入为哪一项，不需要的列选“{SKIP_COLUMN}”。必须有“姓名”（或“身份证号”）"
+            "列；有“课程名称”列的按学习平台导出导入，还须有“身份证号”“学时”“完成日期”列。")
         self.kind_label = QLabel()
         self.kind_label.setWordWrap(True)
         layout.addWidget(self.kind_label)
@@ -222,40 +140,12 @@ class TrainingImportDialog(QDialog):
         self.session_hint = hint_label("列出今年和去年的培训。选“不指定”时，按表中“培训名称”和“开始日期”（或“日期”）列"
                                        "确定培训，已登记的同名同日期培训直接使用，其余新建。")
         layout.addWidget(self.session_hint)
-        self.problems_label = _error_label()
+        self.problems_label = error_label()
         layout.addWidget(self.problems_label)
         return page
 
-    def _fill_mapping(self, preview: TrainingPreview) -> None:
-        lines = mapping_lines(preview)
-        self.source_label.setText(f"文件“{preview.path.name}”，工作表“{preview.sheet_name}”：表头在第 "
-                                  f"{preview.header_row} 行，其下有 {len(preview.rows)} 行（含空行、落款等，核对时会略过）。")
-        self.remembered_label.setText("已按上次导入同样表头的文件时确认的列对应填好，请核对后继续。")
-        self.remembered_label.setVisible(preview.mapping_remembered)
-        self.mapping_model.set_rows(lines)
-        self.combos = []
-        for line in lines:
-            combo = FieldCombo()
-            combo.blockSignals(True)
-            combo.addItem(SKIP_COLUMN, None)
-            for item in FIELDS:
-                combo.addItem(item.label, item.key)
-            combo.setCurrentIndex(max(0, combo.findData(preview.mapping.get(line.column))))
-            combo.setMaxVisibleItems(len(FIELDS) + 1)
-            combo.blockSignals(False)
-            combo.currentIndexChanged.connect(self._mapping_changed)
-            self.mapping_table.setIndexWidget(self.mapping_model.index(line.column, 3), combo)
-            self.combos.append(combo)
-        table = self.mapping_table
-        table.verticalHeader().setDefaultSectionSize(max(30, self.combos[0].sizeHint().height() + 4)
-                                                     if self.combos else 30)
-        header = table.horizontalHeader()
-        header.setStretchLastSection(False)
-        header.setSectionResizeMode(2, QHeaderView.Stretch)
-        for column, width in ((0, 48), (1, 260), (3, 200)):
-            table.setColumnWidth(column, width)
+    def _mapping_filled(self) -> None:
         self._fill_sessions()
-        self._mapping_changed()
 
     def _fill_sessions(self) -> None:
         from desktop_app.core.training.queries import list_sessions
@@ -276,20 +166,12 @@ class TrainingImportDialog(QDialog):
         combo.setCurrentIndex(max(0, combo.findData(self.session_id if self.session_id is not None else NO_SESSION)))
         combo.blockSignals(False)
 
-    def current_mapping(self) -> dict[int, str | None]:
-        return {column: combo.currentData() for column, combo in enumerate(self.combos)}
-
     def current_session(self) -> int | None:
         """The session chosen for a sign-in sheet; None for a platform export or 不指定."""
         if self.preview is None or dataclasses.replace(self.preview, mapping=self.current_mapping()).kind == PLATFORM:
             return None
         chosen = self.session_combo.currentData()
         return None if chosen in (None, NO_SESSION) else int(chosen)
-
-    def set_field(self, column: int, field_key: str | None) -> None:
-        """Choose what column `column` (0-based) is imported as; None is 不导入."""
-        combo = self.combos[column]
-        combo.setCurrentIndex(max(0, combo.findData(field_key)))
 
     def choose_session(self, session_id: int | None) -> None:
         self.session_combo.setCurrentIndex(max(0, self.session_combo.findData(
@@ -308,17 +190,14 @@ class TrainingImportDialog(QDialog):
         self.kind_label.setText(f"识别为{KIND_TEXT.get(kind, kind)}")
         self.session_row.setVisible(kind != PLATFORM)
         self.session_hint.setVisible(kind != PLATFORM)
-        problems = self.current_problems()
-        self.problems_label.setText("\n".join(f"• {p}" for p in problems))
-        self.problems_label.setVisible(bool(problems))
-        self._update_buttons()
+        self._show_problems(self.current_problems())
 
     # ---- step 3: 核对姓名
     def _settle_page(self) -> QWidget:
         page = QWidget()
         layout = QVBoxLayout(page)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(_heading("核对姓名"))
+        layout.addWidget(heading("核对姓名"))
         self.settle_label = QLabel()
         self.settle_label.setWordWrap(True)
         layout.addWidget(self.settle_label)
@@ -385,44 +264,15 @@ class TrainingImportDialog(QDialog):
 
     # ---- step 4: 预览
     def _preview_page(self) -> QWidget:
-        page = QWidget()
-        layout = QVBoxLayout(page)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(_heading("预览"))
-        self.counts_label = QLabel()
-        self.counts_label.setTextFormat(Qt.RichText)
-        self.counts_label.setWordWrap(True)
-        self.counts_label.setStyleSheet("font-size: 11pt;")
-        layout.addWidget(self.counts_label)
+        page, layout = self._preview_page_start(wrap_counts=True)
         self.sessions_label = QLabel()
         layout.addWidget(self.sessions_label)
         self.session_model = SessionModel(self)
         self.session_table = make_table(self.session_model)
         self.session_table.setSelectionMode(QAbstractItemView.NoSelection)
         layout.addWidget(self.session_table)
-        filters = QHBoxLayout()
-        self.errors_only = QCheckBox("只看有错误的行")
-        self.errors_only.toggled.connect(self._filter_rows)
-        filters.addWidget(self.errors_only)
-        filters.addStretch(1)
-        self.export_button = QPushButton("导出错误清单…")
-        self.export_button.setAutoDefault(False)
-        self.export_button.setToolTip("把文件另存一份，出错的单元格标红并附说明，可发回填报单位修改")
-        self.export_button.clicked.connect(self.export_errors)
-        filters.addWidget(self.export_button)
-        layout.addLayout(filters)
-        self.preview_model = PreviewModel(self)
-        self.preview_table = make_table(self.preview_model)
-        self.preview_table.selectionModel().selectionChanged.connect(self._show_row_errors)
-        layout.addWidget(self.preview_table, 1)
-        self.row_errors_label = _error_label()
-        layout.addWidget(self.row_errors_label)
-        self.row_hint_label = hint_label("选中一行可在这里查看该行的全部错误说明。")
-        layout.addWidget(self.row_hint_label)
-        self.skip_check = QCheckBox()
-        self.skip_check.toggled.connect(self._update_buttons)
-        layout.addWidget(self.skip_check)
-        layout.addWidget(hint_label("点“导入”之前不会写入任何数据；导入前自动备份数据库。已导入过的参训记录保留原样，不会重复导入。"))
+        self._preview_rows(layout, PreviewModel(self), "把文件另存一份，出错的单元格标红并附说明，可发回填报单位修改",
+                           "点“导入”之前不会写入任何数据；导入前自动备份数据库。已导入过的参训记录保留原样，不会重复导入。")
         return page
 
     def _show_preview(self) -> None:
@@ -453,53 +303,14 @@ class TrainingImportDialog(QDialog):
         shown = min(max(len(sessions), 1), 4)
         table.setFixedHeight(table.horizontalHeader().sizeHint().height() + shown * table.verticalHeader()
                              .defaultSectionSize() + 2 * table.frameWidth() + 2)
-        self.errors_only.blockSignals(True)
-        self.errors_only.setChecked(False)
-        self.errors_only.blockSignals(False)
-        self.errors_only.setEnabled(bool(errors))
-        self.errors_only.setText(f"只看有错误的行（{errors} 行）" if errors else "只看有错误的行")
-        self.export_button.setEnabled(bool(preview.errors))
-        self.skip_check.setChecked(False)
-        self.skip_check.setText(f"跳过有错误的行，只导入其余 {counts[NEW]} 条新增参训记录")
-        self.skip_check.setVisible(bool(errors))
-        self.skip_check.setEnabled(counts[NEW] > 0)
-        self._filter_rows()
-        table = self.preview_table
-        for column, width in ((0, 56), (1, 80), (2, 240), (3, 56), (4, 100), (5, 90)):
-            table.setColumnWidth(column, width)
-        self._show_step(PREVIEW)
+        self._show_rows(errors, bool(preview.errors), f"跳过有错误的行，只导入其余 {counts[NEW]} 条新增参训记录",
+                        counts[NEW] > 0, ((0, 56), (1, 80), (2, 240), (3, 56), (4, 100), (5, 90)))
 
-    def _filter_rows(self) -> None:
-        lines = self.lines
-        self.preview_model.set_rows([line for line in lines if line.has_errors]
-                                    if self.errors_only.isChecked() else lines)
-        self._show_row_errors()
+    def _row_texts(self, line) -> list[str]:
+        return list(line.errors + line.warnings)
 
-    def _show_row_errors(self) -> None:
-        line = selected_row(self.preview_table)
-        shown = line is not None and bool(line.errors or line.warnings)
-        self.row_errors_label.setText("\n".join(line.errors + line.warnings) if shown else "")
-        self.row_errors_label.setVisible(shown)
-        self.row_hint_label.setVisible(not shown and self.error_count > 0)
-
-    def export_errors(self) -> None:
-        preview = self.preview
-        if preview is None or not preview.errors:
-            return
-        chosen, _ = QFileDialog.getSaveFileName(self, "导出错误清单", str(error_workbook_name(self.path)),
-                                                "Excel 工作簿 (*.xlsx)")
-        if not chosen:
-            return
-        target = Path(chosen) if chosen.lower().endswith(".xlsx") else Path(chosen + ".xlsx")
-        if _same_file(target, self.path):
-            QMessageBox.warning(self, "导出错误清单", "不能覆盖原文件，请换一个文件名。")
-            return
-
-        def done(written: Path) -> None:
-            QMessageBox.information(self, "错误清单已导出", f"错误清单已保存：\n{written}\n\n"
-                                    "出错的单元格已标红并附说明，最后一列是每行的错误说明，可发回填报单位修改。")
-
-        self._run("正在生成错误清单…", lambda control: write_training_errors(preview, target, control), done)
+    def _write_errors(self, preview, target: Path, control) -> Path:
+        return write_training_errors(preview, target, control)
 
     # ---- moving between steps
     def go_next(self) -> None:
@@ -572,31 +383,13 @@ class TrainingImportDialog(QDialog):
         self._run("正在确认人员…", settle, settled)
 
     # ---- 导入
-    def commit(self) -> None:
-        preview = self.preview
-        if preview is None or not self._can_import():
-            return
-        skip = self.skip_check.isChecked()
-        self._run("正在导入培训记录…", lambda control: commit_training(preview, skip, control), self._committed,
-                  on_error=self._commit_failed,
-                  on_cancel=lambda: self.status_label.setText("已取消导入，没有写入任何数据。"))
+    def _commit_job(self, preview, skip: bool, control) -> TrainingImportSummary:
+        return commit_training(preview, skip, control)
 
-    def _committed(self, summary: TrainingImportSummary) -> None:
-        self.summary = summary
-        text = summary.message()
-        if summary.backup is not None:
-            text += f"\n\n导入前的数据库已备份为“{summary.backup.name}”。"
-        QMessageBox.information(self, "培训记录导入完成", text)
-        self.accept()
-
-    def _commit_failed(self, exc: BaseException) -> None:
-        show_error(self, exc)
-        if isinstance(exc, AppError) and self.preview is not None:
-            # e.g. the database changed since the check: check again, so the preview shows what is there now
-            self.preview.results = None
-            self._checked_with = None
-            self._show_step(MAP)
-            self.go_to_check()
+    def _check_again(self) -> None:
+        self._checked_with = None
+        self._show_step(MAP)
+        self.go_to_check()
 
     def _can_import(self) -> bool:
         preview = self.preview
@@ -607,20 +400,10 @@ class TrainingImportDialog(QDialog):
         return bool(counts[NEW]) and (not blocked or self.skip_check.isChecked())
 
     # ---- steps, buttons, jobs
-    def _show_step(self, step: int) -> None:
-        self.step = step
-        self.stack.setCurrentIndex(step)
-        marks = []
-        for n, name in enumerate(STEPS):
-            if n == step:
-                marks.append(f"<b style='color:#1f3a5f'>{name}</b>")
-            elif n == SETTLE and step == PREVIEW and not self.has_settle_step:
-                marks.append(f"<span style='color:#b0b0b0'>{name}（无需核对）</span>")
-            else:
-                marks.append(f"<span style='color:#8a8a8a'>{name}</span>")
-        self.steps_label.setText("　›　".join(marks))
-        self.status_label.setText("")
-        self._update_buttons()
+    def _step_mark(self, n: int, name: str, step: int) -> str:
+        if n == SETTLE and step == PREVIEW and not self.has_settle_step:
+            return f"<span style='color:#b0b0b0'>{name}（无需核对）</span>"
+        return super()._step_mark(n, name, step)
 
     def _update_buttons(self) -> None:
         busy, step = self.busy, self.step
@@ -648,28 +431,6 @@ class TrainingImportDialog(QDialog):
                 return "没有需要写入的内容：文件中的参训记录都已导入过。"
             return "除有错误或跳过的行外，没有需要写入的内容。"
         return ""
-
-    def _run(self, title: str, fn, on_done, on_error=None, on_cancel=None) -> None:
-        """run_job with the dialog locked while it runs; each callback first unlocks it."""
-
-        def then(callback):
-            def call(*args) -> None:
-                self._job = None
-                self._update_buttons()
-                if callback is not None:
-                    callback(*args)
-            return call
-
-        self._job = run_job(self, title, fn, then(on_done), then(on_error or (lambda exc: show_error(self, exc))),
-                            then(on_cancel))
-        self._update_buttons()
-
-    def reject(self) -> None:
-        if self.busy:
-            self._cancel_requested = self.step == READ
-            self._job.control.cancel()
-            return
-        super().reject()
 
 
 def _session_text(name: str, start: dt.date, end: dt.date, category: str, hours: float,

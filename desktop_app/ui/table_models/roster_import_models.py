@@ -13,7 +13,7 @@ from PySide6.QtGui import QBrush, QColor
 from desktop_app.core.personnel.roster_import import ERROR, NEW, UPDATED, RosterPreview
 from desktop_app.core.tabular import cell_text, column_letter
 from desktop_app.core.text_norm import clean_display
-from desktop_app.ui.table_models.row_model import Column, RowTableModel
+from desktop_app.ui.table_models.row_model import Column, Row, RowTableModel
 
 CENTER = Qt.AlignCenter
 SAMPLE_SCAN_ROWS = 200  # enough to find a value in a sparse column without walking 20,000 rows
@@ -44,7 +44,23 @@ def mapping_lines(preview: RosterPreview) -> list[MappingLine]:
     return lines
 
 
-class MappingModel(RowTableModel[MappingLine]):
+class ColouredModel(RowTableModel[Row]):
+    """A RowTableModel whose text colour may follow the line (the import dialogs' tables)."""
+
+    def foreground(self, line: Row, column: int) -> QBrush | None:
+        """The text colour of `line` in `column`; None for the usual one."""
+        return None
+
+    def data(self, index, role=Qt.DisplayRole):
+        line = self.row_at(index.row()) if index.isValid() else None
+        if role == Qt.ForegroundRole and line is not None:
+            brush = self.foreground(line, index.column())
+            if brush is not None:
+                return brush
+        return super().data(index, role)
+
+
+class MappingModel(ColouredModel[MappingLine]):
     """The 对应到 column is left blank: the dialog puts a combo box over each of its cells."""
 
     missing = QBrush(QColor("#8a8a8a"))
@@ -57,11 +73,8 @@ class MappingModel(RowTableModel[MappingLine]):
             Column("导入为", lambda r: ""),
         ], parent)
 
-    def data(self, index, role=Qt.DisplayRole):
-        row = self.row_at(index.row()) if index.isValid() else None
-        if role == Qt.ForegroundRole and row is not None and index.column() == 1 and not row.header:
-            return self.missing
-        return super().data(index, role)
+    def foreground(self, line: MappingLine, column: int) -> QBrush | None:
+        return self.missing if column == 1 and not line.header else None
 
 
 @dataclass(frozen=True)
@@ -104,7 +117,7 @@ def _result_text(result) -> str:
     return result.result + (f"：{'、'.join(parts)}" if parts else "")
 
 
-class PreviewModel(RowTableModel[PreviewLine]):
+class PreviewModel(ColouredModel[PreviewLine]):
     error_brush = QBrush(QColor("#c0392b"))
 
     def __init__(self, parent=None) -> None:
@@ -116,8 +129,5 @@ class PreviewModel(RowTableModel[PreviewLine]):
             Column("错误", lambda r: r.errors, tooltip=lambda r: "\n".join(r.error_list)),
         ], parent)
 
-    def data(self, index, role=Qt.DisplayRole):
-        row = self.row_at(index.row()) if index.isValid() else None
-        if role == Qt.ForegroundRole and row is not None and row.has_errors:
-            return self.error_brush
-        return super().data(index, role)
+    def foreground(self, line: PreviewLine, column: int) -> QBrush | None:
+        return self.error_brush if line.has_errors else None

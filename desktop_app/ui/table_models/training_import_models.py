@@ -24,7 +24,12 @@ from desktop_app.core.training.training_import import (
     SessionPlan,
     TrainingPreview,
 )
-from desktop_app.ui.table_models.roster_import_models import MappingLine, MappingModel, mapping_lines
+from desktop_app.ui.table_models.roster_import_models import (
+    ColouredModel,
+    MappingLine,
+    MappingModel,
+    mapping_lines,
+)
 from desktop_app.ui.table_models.row_model import Column, RowTableModel
 
 CENTER = Qt.AlignCenter
@@ -249,7 +254,7 @@ def _state(preview: TrainingPreview, plan: SessionPlan) -> str:
     return "已有"
 
 
-class SessionModel(RowTableModel[SessionLine]):
+class SessionModel(ColouredModel[SessionLine]):
     new_brush = QBrush(QColor("#1e5631"))
 
     def __init__(self, parent=None) -> None:
@@ -262,11 +267,8 @@ class SessionModel(RowTableModel[SessionLine]):
             Column("本次新增参训", lambda r: r.new_rows, RIGHT),
         ], parent)
 
-    def data(self, index, role=Qt.DisplayRole):
-        line = self.row_at(index.row()) if index.isValid() else None
-        if role == Qt.ForegroundRole and line is not None and line.is_new and index.column() == 4:
-            return self.new_brush
-        return super().data(index, role)
+    def foreground(self, line: SessionLine, column: int) -> QBrush | None:
+        return self.new_brush if line.is_new and column == 4 else None
 
 
 @dataclass(frozen=True)
@@ -309,7 +311,7 @@ def preview_lines(preview: TrainingPreview) -> list[PreviewLine]:
     return lines
 
 
-class PreviewModel(RowTableModel[PreviewLine]):
+class PreviewModel(ColouredModel[PreviewLine]):
     def __init__(self, parent=None) -> None:
         super().__init__([
             Column("行号", lambda r: r.row, CENTER),
@@ -321,14 +323,10 @@ class PreviewModel(RowTableModel[PreviewLine]):
             Column("说明", lambda r: r.note, tooltip=lambda r: "\n".join(r.errors + r.warnings)),
         ], parent)
 
-    def data(self, index, role=Qt.DisplayRole):
-        line = self.row_at(index.row()) if index.isValid() else None
-        if role == Qt.ForegroundRole and line is not None:
-            if line.has_errors:
-                return ERROR_BRUSH
-            if line.warnings:
-                return WARNING_BRUSH
-        return super().data(index, role)
+    def foreground(self, line: PreviewLine, column: int) -> QBrush | None:
+        if line.has_errors:
+            return ERROR_BRUSH
+        return WARNING_BRUSH if line.warnings else None
 
     def is_muted(self, row: PreviewLine) -> bool:
         return not row.result.startswith(NEW)
