@@ -6,11 +6,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from contextlib import closing
+from dataclasses import dataclass
 from pathlib import Path
+from typing import ClassVar
 
 from desktop_app.core.errors import AppError
 from desktop_app.core.jobs import JobControl
-from desktop_app.core.tabular import cell_text
+from desktop_app.core.tabular import cell_text, column_letter
 from desktop_app.core.text_norm import clean_display, match_key
 from desktop_app.core.xlsx_stream import SheetData, fill_merges, read_sheets
 
@@ -31,6 +33,14 @@ def source_key(headers: list[str]) -> str:
     while keys and not keys[-1]:
         keys.pop()
     return "|".join(keys)
+
+
+@dataclass(frozen=True)
+class SheetField:
+    """A field a sheet's column may hold: its key, its label, the headers that name it."""
+    key: str
+    label: str
+    synonyms: tuple[str, ...]
 
 
 class HeaderSynonyms:
@@ -59,6 +69,26 @@ class HeaderSynonyms:
             if field:
                 taken.add(field)
         return mapping
+
+
+def column_problems(mapping: dict[int, str | None], field_by_key: dict, labels: dict[str, str]
+                    ) -> tuple[list[str], dict[str, int]]:
+    """The problems of a mapping's columns themselves (a field that does not exist, a field given two
+    columns) and {field: its column} for the rest; each import then adds what it requires."""
+    problems = []
+    where: dict[str, int] = {}
+    for column in sorted(mapping):
+        field = mapping[column]
+        if field is None:
+            continue
+        if field not in field_by_key:
+            problems.append(f"{column_letter(column)} 列对应的项目“{field}”无效。")
+        elif field in where:
+            problems.append(f"{column_letter(where[field])} 列和 {column_letter(column)} 列都对应“{labels[field]}”，"
+                            "每一项只能对应一列。")
+        else:
+            where[field] = column
+    return problems, where
 
 
 def find_header(sheet: SheetData, field_for_header: Callable[[str], str | None], min_fields: int
@@ -97,3 +127,65 @@ def open_sheet(path: Path, control: JobControl, field_for_header: Callable[[str]
     names = "、".join(f"“{name}”" for name in seen)
     raise AppError(f"文件“{path.name}”中找不到{what}的表头（已查看工作表：{names}）。表头行应有{expected}等列名，"
                    f"且位于前 {HEADER_SEARCH_ROWS} 行。")
+
+
+def split_sheet(sheet: SheetData, header_row: int, headers: list[str]
+                ) -> tuple[list[str], list[tuple[int, list]], list[tuple[int, list]], list[tuple[int, int, int, int]]]:
+    """(headers padded to the widest row, data rows below the header, title and header rows, merges among
+    those top rows): the rows as (sheet row number, raw cell values)."""
+    numbers = sorted(sheet.rows)
+    width = max([len(headers)] + [len(sheet.rows[n]) for n in numbers])
+    headers = headers + [""] * (width - len(headers))
+    return (headers, [(n, sheet.rows[n]) for n in numbers if n > header_row],
+            [(n, sheet.rows[n]) for n in numbers if n <= header_row],
+            [m for m in sheet.merges if m[2] <= header_row])
+
+
+@dataclass
+class SheetPreview:
+    """What every import keeps of the sheet it read (the roster's and the training import's previews add
+    their own fields): `labels` names the fields, `result_kinds` the outcomes a row can have."""
+    path: Path
+    sheet_name: str
+    header_row: int
+    headers: list[str]
+    rows: list[tuple[int, list]]  # (sheet row number, raw cell values) below the header
+    top_rows: list[tuple[int, list]]  # title and header rows, for the error workbook
+    top_merges: list[tuple[int, int, int, int]]
+    mapping: dict[int, str | None]
+
+    labels: ClassVar[dict[str, str]] = {}
+    result_kinds: ClassVar[tuple[str, ...]] = ()
+
+    @property
+    def source_key(self) -> str:
+        return source_key(self.headers)
+
+    def header_of(self, column: int) -> str:
+        text = " ".join(self.headers[column].split()) if column < len(self.headers) else ""  # “身份证号\n（18位）”
+        return text or self.labels.get(self.mapping.get(column) or "", "") or f"{column_letter(column)} 列"
+
+    def apply_mapping(self, mapping: dict[int, str | None]) -> None:
+        """The clerk's column mapping ({column index: field or None}); the rows must be validated again."""
+        self.mapping = {int(c): (f or None) for c, f in mapping.items()}
+        self.mapping_remembered = False
+        self._reset()
+
+    def mapping_problems(self) -> list[str]:
+        raise NotImplementedError
+
+    def check_mapping(self) -> None:
+        """AppError listing the mapping's problems, if it has any (before validating)."""
+        problems = self.mapping_problems()
+        if problems:
+            raise AppError("列对应有问题：" + "".join(problems))
+
+    def _reset(self) -> None:
+        """Forget what validation found."""
+        self.results = None
+
+    def counts(self) -> dict[str, int]:
+        counts = dict.fromkeys(self.result_kinds, 0)
+        for result in self.results or []:
+            counts[result.result] += 1
+        return counts

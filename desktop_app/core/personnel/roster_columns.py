@@ -10,20 +10,16 @@ from __future__ import annotations
 import datetime as dt
 import numbers
 import re
-from dataclasses import dataclass
 
 from desktop_app.core.dates import parse_date, parse_month
 from desktop_app.core.errors import ValidationError
-from desktop_app.core.import_sheet import HeaderSynonyms
-from desktop_app.core.tabular import cell_text, column_letter
+from desktop_app.core.import_sheet import HeaderSynonyms, SheetField, column_problems
+from desktop_app.core.tabular import cell_text
 from desktop_app.core.text_norm import match_key
 
 
-@dataclass(frozen=True)
-class RosterField:
-    key: str
-    label: str
-    synonyms: tuple[str, ...]
+class RosterField(SheetField):
+    """A column of a 人员名册."""
 
 
 FIELDS: tuple[RosterField, ...] = (
@@ -68,19 +64,7 @@ guess_mapping = _SYNONYMS.guess  # {column index: field or None}
 def mapping_problems(mapping: dict[int, str | None]) -> list[str]:
     """Why this mapping cannot be used: a required field with no column, a field given two columns, a
     certificate number without its dates."""
-    problems = []
-    where: dict[str, int] = {}
-    for column in sorted(mapping):
-        field = mapping[column]
-        if field is None:
-            continue
-        if field not in FIELD_BY_KEY:
-            problems.append(f"{column_letter(column)} 列对应的项目“{field}”无效。")
-        elif field in where:
-            problems.append(f"{column_letter(where[field])} 列和 {column_letter(column)} 列都对应“{LABELS[field]}”，"
-                            "每一项只能对应一列。")
-        else:
-            where[field] = column
+    problems, where = column_problems(mapping, FIELD_BY_KEY, LABELS)
     for field in REQUIRED:
         if field not in where:
             problems.append(f"没有对应“{LABELS[field]}”的列（可识别的列名：{'、'.join(FIELD_BY_KEY[field].synonyms[:4])}），"

@@ -7,15 +7,12 @@ under a second) and one audit entry for the whole import. Nothing is written whe
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-import peewee
-
 from desktop_app.core import audit
 from desktop_app.core.db import db
-from desktop_app.core.errors import AppError
+from desktop_app.core.import_commit import batches, checked_counts, commit_after_backup
 from desktop_app.core.jobs import JobControl
 from desktop_app.core.models import now
 from desktop_app.core.personnel.roster_import import (
@@ -84,37 +81,19 @@ def _officer_params(values: dict) -> list:
 
 
 def _batches(rows: list, control: JobControl, start: float, span: float, message: str):
-    for offset in range(0, len(rows), CHUNK):
-        control.progress(start + span * offset / max(len(rows), 1), message)
-        yield rows[offset:offset + CHUNK]
+    return batches(rows, control, start, span, message, CHUNK)
 
 
 def commit_roster(preview: RosterPreview, skip_invalid: bool = False,
                   control: JobControl | None = None) -> ImportSummary:
     """Write the validated preview in one transaction after a safety backup. Nothing is written when a
     row has errors (unless `skip_invalid`) or the job is cancelled."""
-    if preview.results is None:
-        raise AppError("请先核对名册，再导入。")
+    counts = checked_counts(preview, skip_invalid, "请先核对名册，再导入。", ERROR)
     control = control or JobControl()
-    counts = preview.counts()
-    if counts[ERROR] and not skip_invalid:
-        raise AppError(f"有 {counts[ERROR]} 行存在错误，请修改后再导入，或选择跳过有错误的行。")
     summary = ImportSummary(counts[NEW], counts[UPDATED], counts[UNCHANGED], counts[ERROR])
-    control.check_cancelled()
-    if not (summary.added or summary.updated):
-        with db.atomic():
-            remember_mapping(preview)  # the clerk confirmed it; the next file of this layout reuses it
-        return summary  # nothing else to write: no backup, no audit entry
-    from desktop_app.core.session import backup_open_database
-
-    summary.backup = backup_open_database("导入人员前")
-    try:
-        with db.atomic():
-            _write(preview, summary, control)
-    except (sqlite3.IntegrityError, peewee.IntegrityError):  # the database changed after the check
-        raise AppError("核对之后数据库中的人员或证件已有变化，请重新核对名册后再导入。") from None
-    control.progress(1.0, summary.message())
-    return summary
+    return commit_after_backup(summary, bool(summary.added or summary.updated), lambda: remember_mapping(preview),
+                               lambda: _write(preview, summary, control), "导入人员前",
+                               "核对之后数据库中的人员或证件已有变化，请重新核对名册后再导入。", control)
 
 
 def _write(preview: RosterPreview, summary: ImportSummary, control: JobControl) -> None:

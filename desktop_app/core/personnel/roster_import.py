@@ -21,9 +21,9 @@ from pathlib import Path
 
 from desktop_app.core import name_index
 from desktop_app.core.dates import parse_date
-from desktop_app.core.errors import AppError, ValidationError
+from desktop_app.core.errors import ValidationError
 from desktop_app.core.id_card import id_check_character, normalise_id_number
-from desktop_app.core.import_sheet import open_sheet, source_key
+from desktop_app.core.import_sheet import SheetPreview, open_sheet, source_key, split_sheet
 from desktop_app.core.jobs import JobControl
 from desktop_app.core.models import Certificate, ColumnMapping, Officer, now
 from desktop_app.core.personnel.officers import (
@@ -96,40 +96,15 @@ class RowResult:
 
 
 @dataclass
-class RosterPreview:
-    path: Path
-    sheet_name: str
-    header_row: int
-    headers: list[str]
-    rows: list[tuple[int, list]]  # (sheet row number, raw cell values) below the header
-    top_rows: list[tuple[int, list]]  # title and header rows, for the error workbook
-    top_merges: list[tuple[int, int, int, int]]
-    mapping: dict[int, str | None]
+class RosterPreview(SheetPreview):
     mapping_remembered: bool = False
     results: list[RowResult] | None = None
 
-    @property
-    def source_key(self) -> str:
-        return source_key(self.headers)
-
-    def header_of(self, column: int) -> str:
-        text = " ".join(self.headers[column].split()) if column < len(self.headers) else ""  # “身份证号\n（18位）”
-        return text or LABELS.get(self.mapping.get(column) or "", "") or f"{column_letter(column)} 列"
-
-    def apply_mapping(self, mapping: dict[int, str | None]) -> None:
-        """The clerk's column mapping ({column index: field or None}); the rows must be validated again."""
-        self.mapping = {int(c): (f or None) for c, f in mapping.items()}
-        self.mapping_remembered = False
-        self.results = None
+    labels = LABELS
+    result_kinds = (NEW, UPDATED, UNCHANGED, ERROR)
 
     def mapping_problems(self) -> list[str]:
         return mapping_problems(self.mapping)
-
-    def counts(self) -> dict[str, int]:
-        counts = {NEW: 0, UPDATED: 0, UNCHANGED: 0, ERROR: 0}
-        for result in self.results or []:
-            counts[result.result] += 1
-        return counts
 
     @property
     def errors(self) -> list[CellError]:
@@ -173,17 +148,11 @@ def load_roster_file(path: Path, control: JobControl | None = None) -> RosterPre
     """Read the roster and guess (or recall) the column mapping; raises AppError for unreadable files."""
     path = Path(path)
     sheet, header_row, headers = _open_roster(path, control or JobControl())
-    numbers = sorted(sheet.rows)
-    width = max([len(headers)] + [len(sheet.rows[n]) for n in numbers])
-    headers = headers + [""] * (width - len(headers))
+    headers, rows, top_rows, top_merges = split_sheet(sheet, header_row, headers)
     remembered = remembered_mapping(headers)
     mapping = remembered if remembered is not None else guess_mapping(headers)
-    return RosterPreview(
-        path, sheet.name, header_row, headers,
-        rows=[(n, sheet.rows[n]) for n in numbers if n > header_row],
-        top_rows=[(n, sheet.rows[n]) for n in numbers if n <= header_row],
-        top_merges=[m for m in sheet.merges if m[2] <= header_row],
-        mapping=mapping, mapping_remembered=remembered is not None)
+    return RosterPreview(path, sheet.name, header_row, headers, rows=rows, top_rows=top_rows, top_merges=top_merges,
+                         mapping=mapping, mapping_remembered=remembered is not None)
 
 
 # ============================================================================== validation
@@ -451,9 +420,7 @@ def _id_hint(raw: object, message: str) -> str:
 def validate(preview: RosterPreview, control: JobControl | None = None,
              today: dt.date | None = None) -> list[RowResult]:
     """Check every data row; the results are kept on the preview (and returned)."""
-    problems = preview.mapping_problems()
-    if problems:
-        raise AppError("列对应有问题：" + "".join(problems))
+    preview.check_mapping()
     control = control or JobControl()
     checker = _Validator(preview, today or dt.date.today())
     results = []

@@ -13,22 +13,18 @@ import math
 import numbers
 import re
 import unicodedata
-from dataclasses import dataclass
 
 from desktop_app.core.errors import ValidationError
-from desktop_app.core.import_sheet import HeaderSynonyms
+from desktop_app.core.import_sheet import HeaderSynonyms, SheetField, column_problems
 from desktop_app.core.models import TRAINING_CATEGORIES, TRAINING_FORMS, TRAINING_ORGANISERS
-from desktop_app.core.tabular import cell_text, column_letter
+from desktop_app.core.tabular import cell_text
 from desktop_app.core.text_norm import match_key
 
 SIGN_IN, PLATFORM = "签到表", "学习平台导出"
 
 
-@dataclass(frozen=True)
-class TrainingField:
-    key: str
-    label: str
-    synonyms: tuple[str, ...]
+class TrainingField(SheetField):
+    """A column of a 签到表 or 学习平台导出."""
 
 
 FIELDS: tuple[TrainingField, ...] = (
@@ -75,19 +71,7 @@ def kind_of_mapping(mapping: dict[int, str | None]) -> str:
 
 def mapping_problems(mapping: dict[int, str | None], session_chosen: bool) -> list[str]:
     """Why this mapping cannot be used (a field twice, 姓名 missing, no way to tell which session …)."""
-    problems = []
-    where: dict[str, int] = {}
-    for column in sorted(mapping):
-        field = mapping[column]
-        if field is None:
-            continue
-        if field not in FIELD_BY_KEY:
-            problems.append(f"{column_letter(column)} 列对应的项目“{field}”无效。")
-        elif field in where:
-            problems.append(f"{column_letter(where[field])} 列和 {column_letter(column)} 列都对应“{LABELS[field]}”，"
-                            "每一项只能对应一列。")
-        else:
-            where[field] = column
+    problems, where = column_problems(mapping, FIELD_BY_KEY, LABELS)
     if "name" not in where and "id_number" not in where:
         problems.append("没有对应“姓名”的列（可识别的列名：姓名、学员姓名、参训人员），请在列对应中指定。")
     if "course" in where:

@@ -36,17 +36,15 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import peewee
 
 from desktop_app.core import audit
 from desktop_app.core.db import db
 from desktop_app.core.errors import AppError
 from desktop_app.core.gc_pause import paused_gc
-from desktop_app.core.import_sheet import open_sheet, source_key
+from desktop_app.core.import_commit import batches, checked_counts, commit_after_backup
+from desktop_app.core.import_sheet import SheetPreview, open_sheet, split_sheet
 from desktop_app.core.jobs import JobControl
 from desktop_app.core.models import TrainingSession, now
 from desktop_app.core.personnel.roster_import import CellError, remember_mapping, remembered_mapping
@@ -93,15 +91,7 @@ def _open_sheet(path: Path, control: JobControl) -> tuple[SheetData, int, list[s
 
 
 @dataclass
-class TrainingPreview:
-    path: Path
-    sheet_name: str
-    header_row: int
-    headers: list[str]
-    rows: list[tuple[int, list]]  # (sheet row number, raw cell values) below the header
-    top_rows: list[tuple[int, list]]  # title and header rows, for the error workbook
-    top_merges: list[tuple[int, int, int, int]]
-    mapping: dict[int, str | None]
+class TrainingPreview(SheetPreview):
     session_id: int | None = None  # the session a sign-in sheet is for (chosen by the caller)
     mapping_remembered: bool = False
     default_category: str = "业务知识"  # for sessions the file describes without a 类别 column
@@ -112,24 +102,13 @@ class TrainingPreview:
     _existing: dict[int, dict[int, float]] = field(default_factory=dict, repr=False)  # session → officer → hours
     _checker: RowChecker | None = field(default=None, repr=False)  # the lookups, kept for settling
 
+    labels = LABELS
+    result_kinds = RESULTS
+
     @property
     def kind(self) -> str:
         """签到表 or 学习平台导出, from the mapping (a column mapped to 课程名称 makes a platform export)."""
         return kind_of_mapping(self.mapping)
-
-    @property
-    def source_key(self) -> str:
-        return source_key(self.headers)
-
-    def header_of(self, column: int) -> str:
-        text = " ".join(self.headers[column].split()) if column < len(self.headers) else ""
-        return text or LABELS.get(self.mapping.get(column) or "", "") or f"{column_letter(column)} 列"
-
-    def apply_mapping(self, mapping: dict[int, str | None]) -> None:
-        """The clerk's column mapping ({column index: field or None}); the rows must be validated again."""
-        self.mapping = {int(c): (f or None) for c, f in mapping.items()}
-        self.mapping_remembered = False
-        self._reset()
 
     def choose_session(self, session_id: int | None) -> None:
         """The session a sign-in sheet is for (None: the sessions its own columns describe)."""
@@ -151,12 +130,6 @@ class TrainingPreview:
             problems.append("学习平台导出按课程和完成日期自动建立培训，不能指定一次培训；请取消所选培训，"
                             "或取消“课程名称”列的对应（按签到表导入）。")
         return problems
-
-    def counts(self) -> dict[str, int]:
-        counts = dict.fromkeys(RESULTS, 0)
-        for result in self.results or []:
-            counts[result.result] += 1
-        return counts
 
     @property
     def errors(self) -> list[CellError]:
@@ -227,18 +200,13 @@ def load_training_file(path: Path, session_id: int | None = None,
         sessions.get_session(session_id)
     with paused_gc():
         sheet, header_row, headers = _open_sheet(path, control or JobControl())
-    numbers = sorted(sheet.rows)
-    width = max([len(headers)] + [len(sheet.rows[n]) for n in numbers])
-    headers = headers + [""] * (width - len(headers))
+    headers, rows, top_rows, top_merges = split_sheet(sheet, header_row, headers)
     remembered = remembered_training_mapping(headers)
     mapping = remembered if remembered is not None else guess_mapping(headers)
-    rows = [(n, sheet.rows[n]) for n in numbers if n > header_row]
     name_columns = [c for c, h in enumerate(headers) if field_for_header(h) == "name"]
     extra = [c for c in name_columns[1:] if any(c < len(v) and not blank(v[c]) for _, v in rows)]
     return TrainingPreview(
-        path, sheet.name, header_row, headers, rows=rows,
-        top_rows=[(n, sheet.rows[n]) for n in numbers if n <= header_row],
-        top_merges=[m for m in sheet.merges if m[2] <= header_row],
+        path, sheet.name, header_row, headers, rows=rows, top_rows=top_rows, top_merges=top_merges,
         mapping=mapping, session_id=session_id, mapping_remembered=remembered is not None,
         extra_name_columns=extra)
 
@@ -290,9 +258,7 @@ def validate(preview: TrainingPreview, control: JobControl | None = None,
              today: dt.date | None = None) -> list[RowResult]:
     """Check every data row, find its session and officer; results are kept on the preview (and returned).
     Answers already given with `settle` are kept when the mapping has not changed."""
-    problems = preview.mapping_problems()
-    if problems:
-        raise AppError("列对应有问题：" + "".join(problems))
+    preview.check_mapping()
     control = control or JobControl()
     checker = RowChecker(preview, today or dt.date.today())
     results = []
@@ -352,34 +318,18 @@ def commit_training(preview: TrainingPreview, skip_invalid: bool = False,
                     control: JobControl | None = None) -> TrainingImportSummary:
     """Write the checked preview in one transaction after a safety backup. Nothing is written while a row
     has errors or is 待确认 (unless `skip_invalid`), nor when the job is cancelled."""
-    if preview.results is None:
-        raise AppError("请先核对，再导入。")
+    counts = checked_counts(preview, skip_invalid, "请先核对，再导入。", ERROR)
     control = control or JobControl()
-    counts = preview.counts()
-    if counts[ERROR] and not skip_invalid:
-        raise AppError(f"有 {counts[ERROR]} 行存在错误，请修改后再导入，或选择跳过有错误的行。")
     if counts[UNSETTLED] and not skip_invalid:
         raise AppError(f"有 {counts[UNSETTLED]} 行的姓名尚待确认（同名、未登记或与证件号码不符），请逐行选择人员或"
                        "跳过后再导入。")
     summary = TrainingImportSummary(already=counts[ALREADY], duplicates=counts[DUPLICATE],
                                     skipped=counts[ERROR] + counts[UNSETTLED] + counts[SKIPPED],
                                     hours_differ=sum(1 for r in preview.results if r.result == ALREADY and r.warnings))
-    control.check_cancelled()
     new = [r for r in preview.results if r.result == NEW]
-    if not new:
-        with db.atomic():
-            remember_mapping(preview, MAPPING_KIND)
-        return summary
-    from desktop_app.core.session import backup_open_database
-
-    summary.backup = backup_open_database(BACKUP_REASON)
-    try:
-        with db.atomic():
-            _write(preview, new, summary, control)
-    except (sqlite3.IntegrityError, peewee.IntegrityError):  # the database changed after the check
-        raise AppError("核对之后数据库中的培训或参训记录已有变化，请重新核对后再导入。") from None
-    control.progress(1.0, summary.message())
-    return summary
+    return commit_after_backup(summary, bool(new), lambda: remember_mapping(preview, MAPPING_KIND),
+                               lambda: _write(preview, new, summary, control), BACKUP_REASON,
+                               "核对之后数据库中的培训或参训记录已有变化，请重新核对后再导入。", control)
 
 
 def _write(preview: TrainingPreview, new: list[RowResult], summary: TrainingImportSummary,
@@ -405,10 +355,9 @@ def _write(preview: TrainingPreview, new: list[RowResult], summary: TrainingImpo
     summary.sessions_created = len(created)
     summary.session_ids = list(dict.fromkeys(ids.values()))
     cursor = db.cursor()
-    for offset in range(0, len(new), CHUNK):
-        control.progress(0.9 * offset / len(new), "正在写入参训记录…")
+    for batch in batches(new, control, 0.0, 0.9, "正在写入参训记录…", CHUNK):
         cursor.executemany(_INSERT_ATTENDANCE, [(ids[r.session.key], r.officer_id, r.hours_to_store, r.assessment,
-                                                 r.note) for r in new[offset:offset + CHUNK]])
+                                                 r.note) for r in batch])
     summary.attendance_added = len(new)
     remember_mapping(preview, MAPPING_KIND)
     control.check_cancelled()
